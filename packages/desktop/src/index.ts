@@ -1,0 +1,2 @@
+/** @aether/desktop: not yet built; see the open issues. */
+export {};
