@@ -1,26 +1,34 @@
 /**
  * Whether a person must approve a call (STYLE 13: policy, kept apart from what the call could do). A
  * manifest's `approval_required` lists tool names (aaOS's form: `file_write`) and capability patterns
- * (`fs.write:/home/**`, `net.fetch:*`); a call needs approval when its tool is listed or the capability it
- * needs falls under a listed pattern, matched with the capability grammar's own subset test.
+ * (`fs.write:/home/**`, `net.fetch:*`). A call needs approval when its tool is listed or the capability it
+ * needs overlaps a listed pattern: a rule on `/home/alice/secret/**` also stops a search over all of
+ * `/home/alice`, because that search can read the secret.
  */
-import { CapabilitySet } from '../security/capability-set.ts';
+import { compileCapability, compiledOverlap, type CompiledCapability } from '../security/capability.ts';
 
 const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 export class ApprovalPolicy {
   readonly #tools: ReadonlySet<string>;
-  readonly #patterns: readonly { text: string; set: CapabilitySet }[];
+  readonly #patterns: readonly CompiledCapability[];
 
+  /** Throws `payload_invalid` on a malformed pattern: a rule that cannot be read must not silently vanish. */
   constructor(entries: readonly string[]) {
     this.#tools = new Set(entries.filter((entry) => TOOL_NAME.test(entry)));
-    this.#patterns = entries.filter((entry) => !TOOL_NAME.test(entry)).map((text) => ({ text, set: CapabilitySet.of([text]) }));
+    this.#patterns = entries.filter((entry) => !TOOL_NAME.test(entry)).map((text) => compileCapability(text));
   }
 
   /** The rule that asks for approval (a tool name or a pattern), or undefined when none does. */
   rule(tool: string, capability: string | null): string | undefined {
     if (this.#tools.has(tool)) return tool;
-    const needed = capability === null ? [`tool.use:${tool}`] : [`tool.use:${tool}`, capability];
-    return this.#patterns.find((pattern) => needed.some((wanted) => pattern.set.implies(wanted)))?.text;
+    let needed: CompiledCapability[];
+    try {
+      needed = [`tool.use:${tool}`, ...(capability === null ? [] : [capability])].map((text) => compileCapability(text));
+    } catch {
+      // Fail closed: what cannot be read cannot be shown to fall outside every rule.
+      return this.#patterns[0]?.text;
+    }
+    return this.#patterns.find((pattern) => needed.some((wanted) => compiledOverlap(pattern, wanted)))?.text;
   }
 }

@@ -2,12 +2,13 @@
  * Approvals end to end over the wire: a call listed in approval_required (by tool name or capability
  * pattern) pauses the agent in `waiting (approval)` until a person approves (the tool runs once) or
  * denies (it never runs, the model is told why); an expired approval counts as denied; a pending approval
- * survives a restart; decisions and who made them are audited and decided only once.
+ * survives a restart; decisions and who made them are audited and decided only once. A capability rule
+ * also stops a call whose reach merely overlaps it (a read of a whole tree that holds the guarded folder).
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { type AgentKernel, type CallError, eventually, startAgentKernel } from '../agents/testing/agent-kernel.ts';
-import { recorder } from '../agents/testing/test-tools.ts';
+import { probe, recorder } from '../agents/testing/test-tools.ts';
 import { CapabilitySet } from '../security/capability-set.ts';
 import { makePrincipal } from '../security/principal.ts';
 import { WireClient } from '../testing/kernel.ts';
@@ -125,5 +126,17 @@ describe('approvals', () => {
     assert.equal(reply.payload?.code, 'not_found');
     const listed = await bob.call('approval.list', {});
     assert.deepEqual(listed.payload?.approvals, []);
+  });
+
+  it('stop a call whose reach covers a guarded folder, not only calls inside it', async () => {
+    const turn = (id: string, path: string) => ({ toolCalls: [{ id, name: 'probe', input: { path } }] });
+    fx = await startAgentKernel({ tools: [probe], turns: [turn('p1', '/home/alice/**'), { text: 'done' }] });
+    const manifest = { name: 'reader', tools: ['probe'], capabilities: ['fs.read:/home/alice/**'], approval_required: ['fs.read:/home/alice/secret/**'] };
+    const { agentId } = await fx.call('agent.spawn_and_run', { manifest, message: 'read everything' });
+    const approval = await pendingApproval(agentId);
+    assert.equal(approval.capability, 'fs.read:/home/alice/**');
+    await fx.call('approval.respond', { id: approval.id, decision: 'deny' });
+    assert.equal((await outcome(agentId)).status, 'completed');
+    assert.equal((await toolResult(agentId))?.code, 'approval_denied');
   });
 });

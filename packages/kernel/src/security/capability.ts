@@ -5,7 +5,7 @@
  * subset test: when it cannot prove the wanted set is inside the held one, the answer is no.
  */
 import { KernelError } from '../contracts/errors.ts';
-import { normaliseScope, scopeImplies, ScopeError, type ScopeShape, ANY_SCOPE } from './scope.ts';
+import { normaliseScope, scopeImplies, scopesOverlap, ScopeError, type ScopeShape, ANY_SCOPE } from './scope.ts';
 
 export interface Capability {
   readonly domain: string;
@@ -80,6 +80,16 @@ export function compiledImplies(held: CompiledCapability, wanted: CompiledCapabi
   if (held.domain !== '*' && held.domain !== wanted.domain) return false;
   if (held.action !== '*' && held.action !== wanted.action) return false;
   return scopeImplies(held.shape, wanted.shape);
+}
+
+/**
+ * True when some concrete capability is covered by both: the two could ever concern the same thing.
+ * Rules that must catch every request touching what they name (approval rules) match this way.
+ */
+export function compiledOverlap(a: CompiledCapability, b: CompiledCapability): boolean {
+  if (a.domain !== '*' && b.domain !== '*' && a.domain !== b.domain) return false;
+  if (a.action !== '*' && b.action !== '*' && a.action !== b.action) return false;
+  return scopesOverlap(a.shape, b.shape);
 }
 
 /**

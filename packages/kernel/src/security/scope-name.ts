@@ -50,3 +50,10 @@ export function nameImplies(held: NameScope, wanted: NameScope): boolean {
   if (held.prefix) return wanted.value.startsWith(held.value);
   return !wanted.prefix && wanted.value === held.value;
 }
+
+/** True when some name is matched by both scopes: equal names, or one prefix leading to the other. */
+export function namesOverlap(a: NameScope, b: NameScope): boolean {
+  if (a.prefix && b.value.startsWith(a.value)) return true;
+  if (b.prefix && a.value.startsWith(b.value)) return true;
+  return !a.prefix && !b.prefix && a.value === b.value;
+}

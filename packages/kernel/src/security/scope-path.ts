@@ -4,7 +4,7 @@
  * Decoding happens exactly once; anything ambiguous (double encoding, encoded `/`, `..` above the root)
  * is refused rather than guessed at.
  */
-import { compileSegmentGlob, segmentGlobCovers } from './segment-glob.ts';
+import { compileSegmentGlob, segmentGlobCovers, segmentGlobsIntersect } from './segment-glob.ts';
 
 /** A normalised path pattern, pre-split for matching. Directory strings are absolute (`/` for the root). */
 export type PathShape =
@@ -101,4 +101,28 @@ export function pathImplies(held: PathShape, wanted: PathShape): boolean {
 /** `/**`: every path. */
 export function isWholeTree(shape: PathShape): boolean {
   return shape.kind === 'tree' && shape.base === '/';
+}
+
+/**
+ * True when some path is matched by both patterns. Used where a rule must catch any request that could
+ * touch what it names (approval rules), so a wide request overlaps every narrower rule inside it.
+ */
+export function pathsOverlap(a: PathShape, b: PathShape): boolean {
+  if (a.kind === 'exact') return pathImplies(b, a);
+  if (b.kind === 'exact') return pathImplies(a, b);
+  if (a.kind === 'tree') return b.kind === 'tree' ? within(a.base, b.base) || within(b.base, a.base) : treeMeetsGlob(a, b);
+  if (b.kind === 'tree') return treeMeetsGlob(b, a);
+  return a.dir === b.dir && segmentGlobsIntersect(a.glob, b.glob);
+}
+
+type TreeShape = Extract<PathShape, { kind: 'tree' }>;
+type GlobShape = Extract<PathShape, { kind: 'glob' }>;
+
+/** A glob names children of its directory: they lie in the tree when the directory does, or one is its root. */
+function treeMeetsGlob(tree: TreeShape, glob: GlobShape): boolean {
+  if (within(glob.dir, tree.base)) return true;
+  if (tree.base === '/') return false;
+  const cut = tree.base.lastIndexOf('/');
+  const parent = cut === 0 ? '/' : tree.base.slice(0, cut);
+  return parent === glob.dir && glob.regex.test(tree.base.slice(cut + 1));
 }

@@ -3,9 +3,9 @@
  * (paths for `fs`/`vfs`, URLs for `net`, topics for `topic`, names for the rest), so a scope can never
  * be read under looser rules than its domain calls for.
  */
-import { encodePath, isWholeTree, normalisePath, pathImplies, pathShape, ScopeError, type PathShape } from './scope-path.ts';
+import { encodePath, isWholeTree, normalisePath, pathImplies, pathShape, pathsOverlap, ScopeError, type PathShape } from './scope-path.ts';
 import { formatNet, normaliseNet } from './scope-net.ts';
-import { formatName, nameImplies, normaliseName, normaliseTopic, type NameScope } from './scope-name.ts';
+import { formatName, nameImplies, namesOverlap, normaliseName, normaliseTopic, type NameScope } from './scope-name.ts';
 
 /** A parsed scope ready for matching. `any` is no scope (also spelled `*` or `**`): every scope. */
 export type ScopeShape =
@@ -52,6 +52,19 @@ export function scopeImplies(held: ScopeShape, wanted: ScopeShape): boolean {
       return wanted.kind === 'net' && wanted.origin === held.origin && pathImplies(held.path, wanted.path);
     case 'name':
       return wanted.kind === 'name' && nameImplies(held.name, wanted.name);
+  }
+}
+
+/** True when some scope is covered by both (same domain); `any` meets everything. */
+export function scopesOverlap(a: ScopeShape, b: ScopeShape): boolean {
+  if (a.kind === 'any' || b.kind === 'any') return true;
+  switch (a.kind) {
+    case 'path':
+      return b.kind === 'path' && pathsOverlap(a.path, b.path);
+    case 'net':
+      return b.kind === 'net' && a.origin === b.origin && pathsOverlap(a.path, b.path);
+    case 'name':
+      return b.kind === 'name' && namesOverlap(a.name, b.name);
   }
 }
 

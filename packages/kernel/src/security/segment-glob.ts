@@ -39,3 +39,33 @@ export function segmentGlobCovers(outer: string, inner: string): boolean {
 function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
+
+/**
+ * True when some name is matched by both globs (their languages intersect). A walk over position pairs:
+ * a star may match nothing (step past it) or swallow the other side's next literal; two stars can always
+ * step past each other. Reaching both ends means a common name exists (the path spells it).
+ */
+export function segmentGlobsIntersect(a: string, b: string): boolean {
+  const seen = new Set<number>();
+  const width = b.length + 1;
+  const stack: [number, number][] = [[0, 0]];
+  while (stack.length > 0) {
+    const [i, j] = stack.pop() as [number, number];
+    if (i === a.length && j === b.length) return true;
+    const key = i * width + j;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const x = a[i];
+    const y = b[j];
+    if (x === '*') {
+      stack.push([i + 1, j]);
+      if (y !== undefined && y !== '*') stack.push([i, j + 1]);
+    }
+    if (y === '*') {
+      stack.push([i, j + 1]);
+      if (x !== undefined && x !== '*') stack.push([i + 1, j]);
+    }
+    if (x !== undefined && y !== undefined && x !== '*' && y !== '*' && x === y) stack.push([i + 1, j + 1]);
+  }
+  return false;
+}
