@@ -30,7 +30,18 @@ export interface SpawnOptions {
   key?: string;
 }
 
-export const newAgentId = (): string => `a_${randomBytes(9).toString('base64url').replaceAll('-', 'x').replaceAll('_', 'y')}`;
+let lastStamp = 0;
+
+/**
+ * A fresh agent id that sorts after every id this process made before: a millisecond stamp (bumped so
+ * two spawns in one millisecond still differ) then 12 random characters. Lists order by creation time
+ * then id, so agents made in the same millisecond still list in the order they were spawned.
+ */
+export function newAgentId(): string {
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  const random = randomBytes(9).toString('base64url').replaceAll('-', 'x').replaceAll('_', 'y');
+  return `a_${lastStamp.toString(36).padStart(9, '0')}${random}`;
+}
 
 export function childAgentId(parentId: string, key: string): string {
   return `a_${createHash('sha256').update(`${parentId}\n${key}`).digest('base64url').slice(0, 12).replaceAll('-', 'x').replaceAll('_', 'y')}`;
