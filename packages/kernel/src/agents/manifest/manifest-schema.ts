@@ -49,9 +49,21 @@ export const AaosBudgetConfig = z
   })
   .strict();
 
+/** Tokens, as aaOS writes them: 128000, "128000", "128k", "1m". At least 1k; at most 100m. */
+const TokenCount = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(String(value));
+  const scale = match?.[2]?.toLowerCase() === 'k' ? 1_000 : match?.[2]?.toLowerCase() === 'm' ? 1_000_000 : 1;
+  const tokens = match === null ? Number.NaN : Math.floor(Number(match[1]) * scale);
+  if (!Number.isSafeInteger(tokens) || tokens < 1_000 || tokens > 100_000_000) {
+    ctx.addIssue({ code: 'custom', message: 'expected a token count from 1000 to 100m, such as 128000 or "128k"' });
+    return z.NEVER;
+  }
+  return tokens;
+});
+
 export const Memory = z
   .object({
-    context_window: z.union([z.string(), z.number()]).optional(),
+    context_window: TokenCount.optional(),
     max_history_messages: z.number().int().positive().optional(),
     episodic_enabled: z.boolean().optional(),
   })
@@ -128,6 +140,8 @@ export interface AgentManifest {
   readonly approvalTimeoutMs?: number;
   readonly budget: BudgetLimits;
   readonly maxHistoryMessages?: number;
+  /** The model's context window in tokens (`memory.context_window`); the loop fits each turn inside it. */
+  readonly contextWindowTokens?: number;
   readonly skills: readonly string[];
   readonly restart: RestartPolicy;
   readonly metadata?: Record<string, unknown>;

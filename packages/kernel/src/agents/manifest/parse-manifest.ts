@@ -128,6 +128,7 @@ export function validateManifest(value: unknown, locate?: Locate, source?: strin
       ...(raw.budget?.wall_time === undefined ? {} : { wallTimeMs: raw.budget.wall_time }),
     },
     ...(raw.memory?.max_history_messages === undefined ? {} : { maxHistoryMessages: raw.memory.max_history_messages }),
+    ...(raw.memory?.context_window === undefined ? {} : { contextWindowTokens: raw.memory.context_window }),
     skills: raw.skills,
     restart: raw.restart ?? (raw.lifecycle === 'on-demand' ? NO_RESTART : { policy: 'on-failure', max_restarts: 3, backoff: 1000 }),
     ...(raw.metadata === undefined ? {} : { metadata: raw.metadata }),
