@@ -3,7 +3,7 @@
  * conversation fitted to the manifest's `memory` limits (see context-window.ts), and the tools its
  * manifest offers that the kernel knows.
  */
-import type { ModelCall, ModelMessage } from '../../models/model-gateway.ts';
+import type { ModelCall } from '../../models/model-gateway.ts';
 import type { AgentState } from '../state/agent-state.ts';
 import type { ToolRegistry } from '../tools/tool-registry.ts';
 import { fitContext } from './context-window.ts';
