@@ -68,7 +68,7 @@ test('an approval is announced with the commands that decide it; approving lets 
   });
   assert.equal(ran.code, 0, ran.stderr);
   assert.equal(ran.stdout, 'shipped after approval\n');
-  assert.match(ran.stderr, /\? note needs approval: .*ship it/);
+  assert.match(ran.stderr, /\? note needs approval \(rule: note\): .*ship it/);
   assert.match(ran.stderr, /✓ approved by \S+ \(go ahead\)/);
   assert.equal(ran.stderr.match(/needs approval/g)?.length, 1, 'announced once');
   assert.equal(runs.length, 1);

@@ -297,6 +297,7 @@ export interface Contracts {
         owner: string;
         tool: string;
         capability: string | null;
+        rule?: string;
         summary: string;
         status: "pending" | "approved" | "denied" | "expired";
         createdAt: string;
@@ -324,6 +325,7 @@ export interface Contracts {
       owner: string;
       tool: string;
       capability: string | null;
+      rule?: string;
       summary: string;
       status: "pending" | "approved" | "denied" | "expired";
       createdAt: string;

@@ -12,8 +12,15 @@ export interface ApprovalView {
   kind: 'tool' | 'question';
   agentId: string;
   tool: string;
+  /** The rule that asked (an approval_required entry or the tool's own policy). */
+  rule?: string;
   summary: string;
   status: string;
+}
+
+/** Why a person is asked, shown beside the tool. */
+export function ruleNote(rule: string | undefined): string {
+  return rule === undefined ? '' : ` (rule: ${rule})`;
 }
 
 type Call = (topic: string, payload?: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -22,7 +29,9 @@ export function asApproval(value: unknown): ApprovalView | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.id !== 'string' || typeof v.agentId !== 'string') return undefined;
-  return { id: v.id, kind: v.kind === 'question' ? 'question' : 'tool', agentId: v.agentId, tool: String(v.tool), summary: String(v.summary), status: String(v.status) };
+  const kind = v.kind === 'question' ? 'question' : 'tool';
+  const rule = typeof v.rule === 'string' ? { rule: v.rule } : {};
+  return { id: v.id, kind, agentId: v.agentId, tool: String(v.tool), ...rule, summary: String(v.summary), status: String(v.status) };
 }
 
 export class ApprovalPrompter {
@@ -44,7 +53,7 @@ export class ApprovalPrompter {
     if (approval.status !== 'pending' || this.#seen.has(approval.id)) return;
     this.#seen.add(approval.id);
     if (!this.#interactive) {
-      const what = approval.kind === 'question' ? `the agent asks: ${approval.summary}` : `${approval.tool} needs approval: ${approval.summary}`;
+      const what = approval.kind === 'question' ? `the agent asks: ${approval.summary}` : `${approval.tool} needs approval${ruleNote(approval.rule)}: ${approval.summary}`;
       const answer = approval.kind === 'question' ? ` --answer "…"` : '';
       this.#print(`? ${what}\n  → aether approve ${approval.id}${answer}   or   aether deny ${approval.id}`);
       return;
@@ -73,7 +82,7 @@ export class ApprovalPrompter {
         const answer = (await rl.question('  your answer (empty to decline): ', { signal })).trim();
         await agentCall(this.#call, 'approval.respond', answer === '' ? { id: approval.id, decision: 'deny', note: 'declined at the terminal' } : { id: approval.id, decision: 'approve', answer });
       } else {
-        const reply = (await rl.question(`? allow ${approval.tool}: ${approval.summary} [y/N] `, { signal })).trim().toLowerCase();
+        const reply = (await rl.question(`? allow ${approval.tool}${ruleNote(approval.rule)}: ${approval.summary} [y/N] `, { signal })).trim().toLowerCase();
         const decision = reply === 'y' || reply === 'yes' ? 'approve' : 'deny';
         await agentCall(this.#call, 'approval.respond', { id: approval.id, decision });
       }

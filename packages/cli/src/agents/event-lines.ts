@@ -3,6 +3,7 @@
  * person: tool calls with their arguments, results with their first line, approvals and decisions, the
  * end of a run. Deltas and usage are not lines of their own (`run` shows a spinner and a total instead).
  */
+import { ruleNote } from './approval-prompt.ts';
 
 export interface AgentLogEvent {
   seq: number;
@@ -77,7 +78,7 @@ export function describeEvent(event: AgentLogEvent): string | undefined {
     case 'tool.finished':
       return `← ${text(d.name)} ${text(d.status)}${d.code === undefined ? '' : ` (${text(d.code)})`}: ${clip(unwrapOutput(text(d.output)))}`;
     case 'approval.requested':
-      return `? ${text(d.tool)} needs approval: ${clip(text(d.summary))} [${text(d.approvalId)}]`;
+      return `? ${text(d.tool)} needs approval${typeof d.rule === 'string' ? ruleNote(d.rule) : ''}: ${clip(text(d.summary))} [${text(d.approvalId)}]`;
     case 'approval.decided':
       return `${d.decision === 'approved' ? '✓' : '✗'} ${text(d.decision)} by ${text(d.by)}${d.note === undefined ? '' : ` (${text(d.note)})`}`;
     case 'run.finished':

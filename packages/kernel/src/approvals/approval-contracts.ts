@@ -19,6 +19,8 @@ const ApprovalView = z.object({
   owner: z.string(),
   tool: z.string(),
   capability: z.string().nullable(),
+  /** Why a person is asked: the manifest's approval_required entry or the tool's own policy. */
+  rule: z.string().optional(),
   summary: z.string(),
   status: z.enum(['pending', 'approved', 'denied', 'expired']),
   createdAt: z.string(),

@@ -16,6 +16,8 @@ export interface ApprovalRecord {
   callId: string;
   tool: string;
   capability: string | null;
+  /** The `approval_required` entry (or the tool's own policy) that asked; null for questions. */
+  rule: string | null;
   /** What the person is asked: the action to approve, or the question. */
   summary: string;
   status: ApprovalStatus;
@@ -37,6 +39,7 @@ interface Row {
   call_id: string;
   tool: string;
   capability: string | null;
+  rule: string | null;
   summary: string;
   status: ApprovalStatus;
   decided_by: string | null;
@@ -47,7 +50,7 @@ interface Row {
   decided_at: string | null;
 }
 
-const COLUMNS = 'id, kind, agent_id, owner, call_id, tool, capability, summary, status, decided_by, note, answer, created_at, expires_at, decided_at';
+const COLUMNS = 'id, kind, agent_id, owner, call_id, tool, capability, rule, summary, status, decided_by, note, answer, created_at, expires_at, decided_at';
 
 function fromRow(row: Row): ApprovalRecord {
   return {
@@ -58,6 +61,7 @@ function fromRow(row: Row): ApprovalRecord {
     callId: row.call_id,
     tool: row.tool,
     capability: row.capability,
+    rule: row.rule,
     summary: row.summary,
     status: row.status,
     decidedBy: row.decided_by,
@@ -87,7 +91,7 @@ export class ApprovalRepository {
   /** Inserts the approval unless a row with its id exists; true when this call created it. */
   async insert(approval: NewApproval): Promise<boolean> {
     const result = await this.#db.run(
-      `INSERT INTO approvals (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?, ?, NULL) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO approvals (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, NULL, ?, ?, NULL) ON CONFLICT (id) DO NOTHING`,
       [
         approval.id,
         approval.kind,
@@ -96,6 +100,7 @@ export class ApprovalRepository {
         approval.callId,
         approval.tool,
         approval.capability,
+        approval.rule,
         approval.summary,
         approval.createdAt,
         approval.expiresAt,

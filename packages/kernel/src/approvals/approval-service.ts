@@ -195,6 +195,7 @@ export function view(record: ApprovalRecord): Record<string, unknown> {
     owner: record.owner,
     tool: record.tool,
     capability: record.capability,
+    ...(record.rule === null ? {} : { rule: record.rule }),
     summary: record.summary,
     status: record.status,
     createdAt: record.createdAt,

@@ -49,6 +49,7 @@ describe('approvals', () => {
     assert.equal((await fx.call('agent.status', { id: agentId })).waiting, 'approval');
     assert.deepEqual(note.runs, []);
     assert.match(String(approval.summary), /note \{"text":"ship it"\}/);
+    assert.equal(approval.rule, 'note');
     const decided = await fx.call('approval.respond', { id: approval.id, decision: 'approve', note: 'fine' });
     assert.equal(decided.decidedBy, 'user:alice');
     assert.equal((await outcome(agentId)).status, 'completed');
@@ -135,6 +136,7 @@ describe('approvals', () => {
     const { agentId } = await fx.call('agent.spawn_and_run', { manifest, message: 'read everything' });
     const approval = await pendingApproval(agentId);
     assert.equal(approval.capability, 'fs.read:/home/alice/**');
+    assert.equal(approval.rule, 'fs.read:/home/alice/secret/**', 'the person sees which rule asked');
     await fx.call('approval.respond', { id: approval.id, decision: 'deny' });
     assert.equal((await outcome(agentId)).status, 'completed');
     assert.equal((await toolResult(agentId))?.code, 'approval_denied');

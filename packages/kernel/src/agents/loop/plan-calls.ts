@@ -12,6 +12,9 @@ import type { ApprovalPolicy } from '../../approvals/approval-policy.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { ToolRegistry } from '../tools/tool-registry.ts';
 
+/** The rule named when a tool's own policy, not the manifest, asks for approval. */
+const TOOL_POLICY = "the tool's own policy";
+
 export type PlannedCall =
   | { kind: 'reject'; call: ToolCall; code: ErrorCode; message: string }
   | {
@@ -20,7 +23,7 @@ export type PlannedCall =
       tool: Tool;
       input: Record<string, unknown>;
       capability: string | null;
-      /** The rule that asks a person first (a tool name, a capability pattern, or `tool`), if any. */
+      /** The rule that asks a person first: an approval_required entry or the tool's own policy. */
       approval?: string;
       summary: string;
     };
@@ -79,9 +82,9 @@ export function planCall(call: ToolCall, context: PlanContext): PlannedCall {
   }
   let approval = context.policy.rule(tool.name, capability);
   try {
-    if (approval === undefined && tool.approval?.always?.(parsed.input) === true) approval = 'tool';
+    if (approval === undefined && tool.approval?.always?.(parsed.input) === true) approval = TOOL_POLICY;
   } catch {
-    approval = 'tool';
+    approval = TOOL_POLICY;
   }
   return {
     kind: 'run',

@@ -128,6 +128,7 @@ export class AgentsHandleImpl implements AgentsHandle {
       callId: ctx.idempotencyKey,
       tool: 'ask_human',
       capability: null,
+      rule: null,
       summary: question,
       createdAt: new Date(now).toISOString(),
       expiresAt: timeout === undefined ? null : new Date(now + timeout).toISOString(),

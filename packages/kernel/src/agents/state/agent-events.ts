@@ -58,6 +58,8 @@ export interface AgentEventMap {
     approvalId: string;
     tool: string;
     capability: string | null;
+    /** The approval_required entry (or the tool's own policy) that asked. */
+    rule?: string;
     summary: string;
     expiresAt?: string;
   };

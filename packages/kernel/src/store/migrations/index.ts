@@ -7,5 +7,6 @@ import { eventsMigration } from './001-events.ts';
 import { auditMigration } from './002-audit.ts';
 import { identityMigration } from './003-identity.ts';
 import { agentsMigration } from './004-agents.ts';
+import { approvalRuleMigration } from './005-approval-rule.ts';
 
-export const MIGRATIONS: readonly Migration[] = [eventsMigration, auditMigration, identityMigration, agentsMigration];
+export const MIGRATIONS: readonly Migration[] = [eventsMigration, auditMigration, identityMigration, agentsMigration, approvalRuleMigration];
