@@ -830,5 +830,25 @@ export interface Contracts {
 }
 
 export type ContractTopic = keyof Contracts;
+
+/** Codes that travel on the wire (DESIGN §4). The set is closed: adding one is a protocol change. */
+export const WIRE_ERROR_CODES = [
+  "permission_denied",
+  "rate_limited",
+  "payload_too_large",
+  "payload_invalid",
+  "timeout",
+  "resource_exceeded",
+  "not_found",
+  "internal_error",
+  "missing_session",
+  "unsupported_backend",
+  "no_compute_handler",
+  "unauthenticated",
+  "conflict",
+  "budget_exceeded",
+  "approval_denied",
+  "cancelled",
+] as const;
 export type RequestOf<T extends ContractTopic> = Contracts[T]['request'];
 export type ReplyOf<T extends ContractTopic> = Contracts[T]['reply'];

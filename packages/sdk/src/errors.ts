@@ -2,25 +2,9 @@
  * The SDK's one error type. `code` is a wire code (DESIGN §4) when the daemon answered with an error, or
  * one of the SDK's own local codes when the failure happened on this side; the two sets are kept apart.
  */
+import { WIRE_ERROR_CODES } from './contracts.generated.ts';
 
-export const WIRE_ERROR_CODES = [
-  'permission_denied',
-  'rate_limited',
-  'payload_too_large',
-  'payload_invalid',
-  'timeout',
-  'resource_exceeded',
-  'not_found',
-  'internal_error',
-  'missing_session',
-  'unsupported_backend',
-  'no_compute_handler',
-  'unauthenticated',
-  'conflict',
-  'budget_exceeded',
-  'approval_denied',
-  'cancelled',
-] as const;
+export { WIRE_ERROR_CODES };
 export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];
 
 /** Local-only: the socket could not be opened / the client was closed by its owner. */

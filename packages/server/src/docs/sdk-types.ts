@@ -1,8 +1,9 @@
 /**
  * The SDK's contract types (`packages/sdk/src/contracts.generated.ts`), generated from the registry's
- * JSON Schemas so `client.request('kernel.status', {})` is typed without the SDK importing the kernel.
+ * JSON Schemas so `client.request('kernel.status', {})` is typed without the SDK importing the kernel,
+ * and the closed set of wire error codes, so the SDK never keeps a second copy of it.
  */
-import type { ContractDescriptor } from '@aether/kernel';
+import { type ContractDescriptor, ERROR_CODES } from '@aether/kernel';
 import { schemaToTs } from './schema-to-ts.ts';
 
 export const SDK_TYPES_FILE = 'packages/sdk/src/contracts.generated.ts';
@@ -22,6 +23,11 @@ ${entries.join('\n')}
 }
 
 export type ContractTopic = keyof Contracts;
+
+/** Codes that travel on the wire (DESIGN §4). The set is closed: adding one is a protocol change. */
+export const WIRE_ERROR_CODES = [
+${ERROR_CODES.map((code) => `  ${JSON.stringify(code)},`).join('\n')}
+] as const;
 export type RequestOf<T extends ContractTopic> = Contracts[T]['request'];
 export type ReplyOf<T extends ContractTopic> = Contracts[T]['reply'];
 `;
