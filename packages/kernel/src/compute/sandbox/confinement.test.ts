@@ -1,12 +1,11 @@
 /**
- * Escape attempts that must fail: host secrets, host processes, writes outside the workspace, the
- * network without a grant, /proc/self/root, device files, host device nodes, capabilities, nested user
- * namespaces, descriptors inherited from the kernel.
+ * Escape attempts that must fail: host secrets, host processes, writes outside the workspace,
+ * /proc/self/root, device files, host device nodes, capabilities, nested user namespaces, descriptors
+ * inherited from the kernel. The network is covered by network.test.ts.
  */
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
-import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { run, skipUnlessBwrap } from './test-kit.ts';
 
 const sh = (script: string, ...args: string[]): string[] => ['/bin/sh', '-c', script, 'sh', ...args];
@@ -77,32 +76,5 @@ describe('sandbox confinement', { skip: await skipUnlessBwrap() }, () => {
     const targets = stdout.trim().split('\n');
     // stdio sockets, plus the directory handle of the loop itself; anything else would be a leak.
     assert.ok(targets.every((t) => /^socket:|\/dev\/null$|^\/proc\/\d+\/fd$/.test(t)), `unexpected descriptors: ${targets.join(', ')}`);
-  });
-
-  describe('network', () => {
-    let server: net.Server;
-    let port = 0;
-    before(async () => {
-      server = net.createServer((socket) => socket.end('hello from host\n'));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      port = (server.address() as net.AddressInfo).port;
-    });
-    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-    const connect = ['/usr/bin/bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/$1 && head -1 <&3', 'bash'];
-
-    it('is unreachable without net: the host loopback is not the sandbox loopback', async () => {
-      const { stdout, exit } = await run({ argv: [...connect, String(port)] });
-      assert.notEqual(exit.code, 0);
-      assert.doesNotMatch(stdout, /hello from host/);
-      const { stdout: interfaces } = await run({ argv: ['/bin/cat', '/proc/net/dev'] });
-      assert.deepEqual(interfaces.split('\n').slice(2).filter(Boolean).map((l) => l.split(':')[0]?.trim()), ['lo']);
-    });
-
-    it('is reachable with net: true (granted only to holders of vm.net)', async () => {
-      const { stdout, exit } = await run({ argv: [...connect, String(port)], net: true });
-      assert.equal(exit.code, 0);
-      assert.equal(stdout, 'hello from host\n');
-    });
   });
 });

@@ -4,7 +4,6 @@
  * that carry no secrets and that ordinary programs need (`alternatives` symlinks, the loader cache, the
  * time zone, CA certificates when networked). Never the host's passwd, shadow, ssh, or anything else.
  */
-import { readFileSync } from 'node:fs';
 
 export const GUEST_UID = 1000;
 export const GUEST_GID = 1000;
@@ -17,15 +16,11 @@ export interface GuestEtc {
   binds: string[];
 }
 
-const RESOLV_MAX_BYTES = 16 * 1024;
-
-function hostResolvConf(): string {
-  try {
-    return readFileSync('/etc/resolv.conf', 'utf8').slice(0, RESOLV_MAX_BYTES);
-  } catch {
-    return '';
-  }
-}
+/**
+ * slirp4netns's DNS forwarder inside the sandbox's network. The host's resolv.conf would be wrong there:
+ * a host resolver on loopback (127.0.0.53) is not the sandbox's loopback.
+ */
+export const GUEST_DNS = '10.0.2.3';
 
 export function guestEtc(options: { home: string; net: boolean }): GuestEtc {
   const files = [
@@ -43,7 +38,7 @@ export function guestEtc(options: { home: string; net: boolean }): GuestEtc {
   ];
   const binds = ['/etc/alternatives', '/etc/ld.so.cache', '/etc/localtime'];
   if (options.net) {
-    files.push({ path: '/etc/resolv.conf', content: hostResolvConf() });
+    files.push({ path: '/etc/resolv.conf', content: `nameserver ${GUEST_DNS}\n` });
     binds.push('/etc/ssl/certs', '/etc/ca-certificates.conf');
   }
   return { files, binds };

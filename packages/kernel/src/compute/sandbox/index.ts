@@ -2,6 +2,6 @@
  * The `sandbox` compute backend: Linux commands under bubblewrap with rlimits and, where the host allows,
  * per-sandbox cgroups (DESIGN §7). See README.md for the model and its limits.
  */
-export { SandboxRuntime, type SandboxRuntimeOptions, type SandboxStatus } from './sandbox-runtime.ts';
+export { SandboxRuntime, type SandboxNetworkStatus, type SandboxRuntimeOptions, type SandboxStatus } from './sandbox-runtime.ts';
 export { grantWorkspace, type HostUser } from './host-user.ts';
 export * from './types.ts';

@@ -1,8 +1,9 @@
 /**
  * One running sandbox: the bubblewrap child process, its start handshake (bubblewrap reports its inner
- * pid, we move both into the cgroup, then release it), the output streams with the kernel-side limits,
- * and the exit report. Killing the outer bubblewrap kills the sandbox's pid 1 (`--die-with-parent`),
- * and the kernel then kills everything in that pid namespace, so one SIGKILL ends the whole tree.
+ * pid, we move both into the cgroup, bring up its network when granted, then release it), the output
+ * streams with the kernel-side limits, and the exit report. Killing the outer bubblewrap kills the
+ * sandbox's pid 1 (`--die-with-parent`), and the kernel then kills everything in that pid namespace, so
+ * one SIGKILL ends the whole tree; the network process is stopped and reaped before the exit is reported.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readlink } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { BLOCK_FD, INFO_FD } from './bwrap-args.ts';
 import type { SandboxCgroup } from './cgroup-host.ts';
 import { exitStatus } from './exit-status.ts';
 import { LimitWatch } from './limit-watch.ts';
+import type { SlirpNet } from './slirp-net.ts';
 import type { LimitMode, SandboxExit, SandboxLimits, SandboxProcess } from './types.ts';
 
 const DIAGNOSTIC_BYTES = 4096;
@@ -26,6 +28,14 @@ export interface RunOptions {
   limits: SandboxLimits;
   /** Output of the program is passed through this (the tty relay decodes its framing). */
   resize?: (rows: number, cols: number) => void;
+  /** With `net`: how to start the network, and the data pipe bubblewrap waits on until it is up. */
+  network?: NetworkSetup;
+}
+
+export interface NetworkSetup {
+  start(innerPid: number, signal: AbortSignal): Promise<SlirpNet>;
+  gateFd: number;
+  gateContent: string;
 }
 
 export class SandboxRun implements SandboxProcess {
@@ -41,6 +51,10 @@ export class SandboxRun implements SandboxProcess {
   readonly #watch: LimitWatch;
   readonly #started = Date.now();
   readonly #resize: ((rows: number, cols: number) => void) | undefined;
+  readonly #network: NetworkSetup | undefined;
+  /** Aborted when bubblewrap exits, so a network still starting is stopped too. */
+  readonly #sandboxEnded = new AbortController();
+  #net: Promise<SlirpNet> | undefined;
   #diagnostic = '';
   #closed = false;
   #inner: { pid: number; ns: string | undefined } | undefined;
@@ -56,6 +70,7 @@ export class SandboxRun implements SandboxProcess {
     this.#child = child;
     this.#cgroup = cgroup;
     this.#resize = options.resize;
+    this.#network = options.network;
     this.stdin = child.stdin;
     // The program may exit without reading its input, and bubblewrap closes its ends of our side pipes;
     // neither is an error of the run.
@@ -85,13 +100,20 @@ export class SandboxRun implements SandboxProcess {
         await this.#cgroup.add(this.pid);
         await this.#cgroup.add(innerPid);
       }
+      if (this.#network) {
+        this.#net = this.#network.start(innerPid, this.#sandboxEnded.signal);
+        await this.#net;
+        const gate = this.#child.stdio[this.#network.gateFd] as Writable | null;
+        if (!gate) throw new Error('no network gate pipe');
+        gate.end(this.#network.gateContent);
+      }
       const block = this.#child.stdio[BLOCK_FD] as Writable | null;
       if (!block) throw new Error('no release pipe');
       block.end('1');
     } catch (cause) {
       this.kill();
       await this.exit;
-      const detail = this.#diagnostic.trim();
+      const detail = this.#diagnostic.trim() || (cause instanceof Error ? cause.message : '');
       throw new KernelError('internal_error', `sandbox failed to start${detail ? `: ${detail}` : ''}`, { sandbox: this.id }, { cause });
     }
   }
@@ -144,6 +166,13 @@ export class SandboxRun implements SandboxProcess {
     }
   }
 
+  /** Stops the network with the sandbox, also one still starting, and waits until it is reaped. */
+  async #stopNetwork(): Promise<void> {
+    this.#sandboxEnded.abort();
+    const net = await this.#net?.catch(() => undefined);
+    await net?.stop();
+  }
+
   /** Waits for stdout/stderr to drain; bounded, since only processes of this sandbox can hold them. */
   async #streamsClosed(closed: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -170,6 +199,7 @@ export class SandboxRun implements SandboxProcess {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
       this.#child.once('exit', (c: number | null, s: NodeJS.Signals | null) => resolve([c, s]));
     });
+    await this.#stopNetwork();
     await this.#reapOrphan();
     await this.#streamsClosed(closed);
     this.#closed = true;

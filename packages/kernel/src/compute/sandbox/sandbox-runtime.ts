@@ -1,7 +1,9 @@
 /**
  * The `sandbox` compute backend's entry point: detects once whether bubblewrap works here (else every
- * spawn is `unsupported_backend` — there is no host fallback) and whether per-sandbox cgroups can be made
- * (else the weaker rlimit-only mode, reported in `status()` and in every exit's usage), then runs specs.
+ * spawn is `unsupported_backend` — there is no host fallback), whether per-sandbox cgroups can be made
+ * (else the weaker rlimit-only mode, reported in `status()` and in every exit's usage), and whether
+ * slirp4netns can give `net: true` sandboxes their own network (else those spawns alone are
+ * `unsupported_backend` — never the host's network namespace), then runs specs.
  */
 import { spawn as spawnChild, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,8 +16,10 @@ import { type CgroupDetection, type SandboxCgroup, SANDBOX_PREFIX } from './cgro
 import { type HostUser, resolveHostUser } from './host-user.ts';
 import { sealStdio } from './inherited-fds.ts';
 import { checkPrlimit } from './rlimits.ts';
-import { SandboxRun } from './sandbox-run.ts';
+import { type NetworkSetup, SandboxRun } from './sandbox-run.ts';
 import { type ResolvedSpec, resolveSpec } from './sandbox-spec.ts';
+import { detectSlirp, type SlirpInfo } from './slirp-detect.ts';
+import { SlirpNet } from './slirp-net.ts';
 import { checkTtySupport, ttyCommand, ttyResizer } from './tty.ts';
 import type { LimitMode, SandboxProcess, SandboxSpec } from './types.ts';
 
@@ -26,6 +30,17 @@ export interface SandboxRuntimeOptions {
   hostUser?: HostUser;
   /** Use per-sandbox cgroups when the host allows them (default true). `false` forces the rlimit mode. */
   cgroups?: boolean;
+  /** Path of slirp4netns, which gives `net: true` sandboxes their network. Default `/usr/bin/slirp4netns`. */
+  slirpPath?: string;
+}
+
+/** Whether `net: true` can be honoured here. */
+export interface SandboxNetworkStatus {
+  available: boolean;
+  /** Why networked sandboxes are refused. */
+  reason?: string;
+  slirp4netns?: string;
+  version?: string;
 }
 
 export interface SandboxStatus {
@@ -40,23 +55,28 @@ export interface SandboxStatus {
   /** Why cgroups are not used (rlimit mode). */
   cgroupReason?: string;
   hostUser?: HostUser;
+  /** Present when the backend is available. */
+  network?: SandboxNetworkStatus;
 }
 
 interface Ready {
   bwrap: BwrapInfo;
   cgroups: CgroupDetection;
+  slirp: { info: SlirpInfo; error?: undefined } | { info?: undefined; error: Error };
 }
 
 export class SandboxRuntime {
   readonly #bwrapPath: string;
   readonly #user: HostUser | undefined;
   readonly #useCgroups: boolean;
+  readonly #slirpPath: string;
   #ready: Promise<Ready> | undefined;
 
   constructor(options: SandboxRuntimeOptions = {}) {
     this.#bwrapPath = options.bwrapPath ?? '/usr/bin/bwrap';
     this.#user = resolveHostUser(options.hostUser);
     this.#useCgroups = options.cgroups ?? true;
+    this.#slirpPath = options.slirpPath ?? '/usr/bin/slirp4netns';
   }
 
   /** The host user sandboxes run as (undefined: the kernel's own); workspaces must be writable by it. */
@@ -66,11 +86,14 @@ export class SandboxRuntime {
 
   async status(): Promise<SandboxStatus> {
     try {
-      const { bwrap, cgroups } = await this.#detect();
+      const { bwrap, cgroups, slirp } = await this.#detect();
       const status: SandboxStatus = { available: true, bwrap: bwrap.path, version: bwrap.version, mode: cgroups.host?.mode ?? 'rlimit' };
       if (cgroups.host) status.cgroup = cgroups.host.location;
       else status.cgroupReason = cgroups.reason;
       if (this.#user) status.hostUser = this.#user;
+      status.network = slirp.info
+        ? { available: true, slirp4netns: slirp.info.path, version: slirp.info.version }
+        : { available: false, reason: slirp.error.message };
       return status;
     } catch (error) {
       return { available: false, reason: (error as Error).message, mode: 'rlimit' };
@@ -79,7 +102,9 @@ export class SandboxRuntime {
 
   async spawn(spec: SandboxSpec): Promise<SandboxProcess> {
     const resolved = resolveSpec(spec);
-    const { bwrap, cgroups } = await this.#detect();
+    const { bwrap, cgroups, slirp } = await this.#detect();
+    // Fail closed: without slirp4netns a networked sandbox is refused, never given the host's network.
+    if (resolved.net && slirp.error) throw slirp.error;
     resolved.hostDir = await this.#workspace(resolved.hostDir);
     const id = randomBytes(8).toString('hex');
     let cgroup: SandboxCgroup | undefined;
@@ -104,18 +129,33 @@ export class SandboxRuntime {
     const plan = bwrapArgs(spec, spec.tty ? ttyCommand(spec.argv, spec.tty) : spec.argv);
     // detached: bubblewrap starts its own session, so no sandbox process can reach the kernel's terminal.
     const stdio = await sealStdio(['pipe', 'pipe', 'pipe', 'pipe', 'pipe', spec.tty ? 'pipe' : 'ignore', ...plan.data.map(() => 'pipe')]);
+    const network = this.#network(plan.gate === undefined ? undefined : { fd: FIRST_DATA_FD + plan.gate, content: plan.data[plan.gate] ?? '' }, cgroup);
     const child = spawnChild(bwrap, plan.args, { env: {}, detached: true, stdio: stdio as StdioOptions, ...(this.#user ?? {}) });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (cause) => reject(new KernelError('unsupported_backend', 'bubblewrap could not be started', { sandbox: id }, { cause })));
     });
     plan.data.forEach((content, index) => {
+      if (index === plan.gate) return; // written by the run once the network is up
       const pipe = child.stdio[FIRST_DATA_FD + index] as NodeJS.WritableStream | null;
       pipe?.end(content);
     });
-    const run = new SandboxRun({ id, child, cgroup, mode, limits: spec.limits, ...(spec.tty ? { resize: ttyResizer(child) } : {}) });
+    const run = new SandboxRun({
+      id, child, cgroup, mode, limits: spec.limits, ...(spec.tty ? { resize: ttyResizer(child) } : {}), ...(network ? { network } : {}),
+    });
     await run.start();
     return run;
+  }
+
+  #network(gate: { fd: number; content: string } | undefined, cgroup: SandboxCgroup | undefined): NetworkSetup | undefined {
+    if (!gate) return undefined;
+    const path = this.#slirpPath;
+    const user = this.#user;
+    return {
+      start: (innerPid, signal) => SlirpNet.start({ path, innerPid, user, cgroup, signal }),
+      gateFd: gate.fd,
+      gateContent: gate.content,
+    };
   }
 
   async #workspace(hostDir: string): Promise<string> {
@@ -134,7 +174,11 @@ export class SandboxRuntime {
       const bwrap = await detectBwrap(this.#bwrapPath, this.#user);
       await checkPrlimit();
       const cgroups: CgroupDetection = this.#useCgroups ? await detectCgroups() : { host: undefined, reason: 'disabled by configuration' };
-      return { bwrap, cgroups };
+      const slirp = await detectSlirp(this.#slirpPath, this.#user).then(
+        (info) => ({ info }),
+        (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
+      );
+      return { bwrap, cgroups, slirp };
     })();
     return this.#ready;
   }

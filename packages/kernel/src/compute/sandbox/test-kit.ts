@@ -22,6 +22,18 @@ export async function skipUnlessBwrap(): Promise<string | false> {
   return status.reason ?? 'bubblewrap unavailable';
 }
 
+/** Like skipUnlessBwrap, for suites that need `net: true` (slirp4netns); throws when services are required. */
+export async function skipUnlessSandboxNet(): Promise<string | false> {
+  const bwrap = await skipUnlessBwrap();
+  if (bwrap) return bwrap;
+  const network = (await runtime.status()).network;
+  if (network?.available) return false;
+  if (process.env.AETHER_REQUIRE_SERVICES === '1') {
+    throw new Error(`slirp4netns is required (AETHER_REQUIRE_SERVICES=1): ${network?.reason ?? 'unavailable'}`);
+  }
+  return network?.reason ?? 'sandbox network unavailable';
+}
+
 export interface Workspace {
   dir: string;
   [Symbol.asyncDispose](): Promise<void>;
@@ -80,6 +92,33 @@ export async function hostPidsRunning(argv: readonly string[]): Promise<number[]
       const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8');
       const state = /^State:\s+(\w)/m.exec(await readFile(`/proc/${name}/status`, 'utf8'))?.[1];
       if (cmdline === wanted && state !== 'Z') pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** State letter of a host process (`Z` for a zombie), or undefined once it is gone (reaped). */
+export async function processState(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids of the slirp4netns processes whose parent is `parent` (default: this test process). */
+export async function slirpChildren(parent = process.pid): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (comm === 'slirp4netns' && ppid === parent) pids.push(Number(name));
     } catch {
       // gone meanwhile
     }

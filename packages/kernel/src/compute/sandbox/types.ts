@@ -50,7 +50,10 @@ export interface SandboxSpec {
   workspace: { hostDir: string; guestPath?: string };
   /** Guest working directory; must be inside the workspace. Default: the workspace itself. */
   cwd?: string;
-  /** Keep the host network namespace. The kernel sets this only for callers holding `vm.net`. */
+  /**
+   * Give the sandbox a network: its own namespace with user-mode NAT (slirp4netns), not the host's; the
+   * host's loopback stays unreachable. The kernel sets this only for callers holding `vm.net`.
+   */
   net?: boolean;
   /** Give the program a pseudo-terminal of this size (see SandboxProcess.resize). */
   tty?: { rows: number; cols: number };

@@ -2,18 +2,20 @@
  * `sandbox` vms end to end over the wire, under real bubblewrap: echo streams its output and exit in
  * order; stdin round-trips; kill, wall time and output floods end the run (`vm.error` then `vm.exit`);
  * a VFS directory is the workspace (staged in, changes written back through the VFS); another user's
- * home is unreachable; there is no network without `vm.net`; the kernel answers after every attack.
+ * home is unreachable; there is no network without `vm.net`, and even with it the host's loopback stays out
+ * of reach; the kernel answers after every attack.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { WireClient } from '../../testing/kernel.ts';
-import { skipUnlessBwrap } from '../sandbox/test-kit.ts';
+import { skipUnlessBwrap, skipUnlessSandboxNet } from '../sandbox/test-kit.ts';
 import {
   assertAlive, assertOrdered, type ComputeKit, eventsOf, exitOf, failed, finished, ok, output, spawn, startComputeKit, until,
 } from './vm-test-kit.ts';
 
 const skip = await skipUnlessBwrap();
+const skipNet = await skipUnlessSandboxNet();
 
 void describe('sandbox vms over the wire', { skip }, () => {
   let kit: ComputeKit;
@@ -132,7 +134,7 @@ void describe('sandbox vms over the wire', { skip }, () => {
     await assertAlive(alice);
   });
 
-  void it('has no network without vm.net, and asking for it without vm.net is refused', async () => {
+  void it('has no network without vm.net, asking for it without vm.net is refused, and vm.net does not reach the host loopback', async () => {
     const server = net.createServer((socket) => socket.end('served\n'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
@@ -143,8 +145,14 @@ void describe('sandbox vms over the wire', { skip }, () => {
       failed(await alice.call('vm.spawn', { backend: 'sandbox', command: ['true'], net: true }), 'permission_denied');
       const netUser = kit.user('carol', ['vm.net', 'topic.subscribe:vm.*']);
       ok(await netUser.call('bus.subscribe', { pattern: 'vm.*' }));
-      const open = await finished(netUser, await spawn(netUser, { backend: 'sandbox', command: ['python3', '-c', probe], net: true }));
-      assert.equal(output(open), 'served\n');
+      const request = { backend: 'sandbox', command: ['python3', '-c', probe], net: true };
+      if (skipNet) {
+        // No slirp4netns here: refused, never run on the host's network.
+        failed(await netUser.call('vm.spawn', request), 'unsupported_backend');
+      } else {
+        // The sandbox's own network namespace (slirp4netns): its 127.0.0.1 is not the host's.
+        assert.match(output(await finished(netUser, await spawn(netUser, request))), /^refused/);
+      }
     } finally {
       server.close();
     }

@@ -55,7 +55,7 @@ export const SpawnRequest = z
      */
     cwd: z.string().min(1).max(4096).optional(),
     tty: z.object({ rows: z.number().int().min(1).max(1000), cols: z.number().int().min(1).max(1000) }).strict().optional(),
-    /** sandbox: keep the host network (needs `vm.net`). */
+    /** sandbox: a network of its own with user-mode NAT, never the host's loopback (needs `vm.net`). */
     net: z.boolean().optional(),
     limits: VmLimitsRequest.optional(),
   })
