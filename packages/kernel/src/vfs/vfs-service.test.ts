@@ -30,6 +30,15 @@ void describe('VfsService', () => {
   });
   afterEach(() => fx.cleanup());
 
+  void it('names a missing file by its whole VFS path, in a fresh home and in a used one', async () => {
+    const named = (full: string) => (error: unknown) => isKernelError(error, 'not_found') && error.message.endsWith(`: ${full}`) && error.details?.path === full;
+    await assert.rejects(fx.vfs.read(alice, '/home/alice/summary.md'), named('/home/alice/summary.md'));
+    await fx.vfs.write(alice, '/home/alice/notes.txt', Buffer.from('hello'));
+    await assert.rejects(fx.vfs.read(alice, '/home/alice/summary.md'), named('/home/alice/summary.md'));
+    await assert.rejects(fx.vfs.stat(alice, '/home/alice/a/b.txt'), named('/home/alice/a/b.txt'));
+    await assert.rejects(fx.vfs.delete(alice, '/home/alice/gone'), named('/home/alice/gone'));
+  });
+
   void it('lets a user write, read, stat and list their own home, stored under the data directory', async () => {
     const written = await fx.vfs.write(alice, '/home/alice/notes.txt', Buffer.from('hello'));
     assert.deepEqual(written, { size: 5, bytes: 5, created: true });

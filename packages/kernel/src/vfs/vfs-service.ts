@@ -64,6 +64,22 @@ export interface WriteOptions {
 
 type Located = { mount: Mount; rel: string; store: MountStore };
 
+/**
+ * Runs a store operation and names any file error by its whole VFS path: stores name paths inside their
+ * mount (`/notes.txt` for /home/alice/notes.txt), which would send a caller looking in the wrong place.
+ */
+async function inVfs<T>(mount: Mount, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (thrown) {
+    const inner = thrown instanceof KernelError ? thrown.details?.path : undefined;
+    if (!(thrown instanceof KernelError) || typeof thrown.details?.errno !== 'string' || typeof inner !== 'string') throw thrown;
+    const full = joinVfs(mount.path, inner);
+    const message = thrown.message.endsWith(`: ${inner}`) ? `${thrown.message.slice(0, -inner.length)}${full}` : thrown.message;
+    throw new KernelError(thrown.code, message, { ...thrown.details, path: full }, { cause: thrown });
+  }
+}
+
 export class VfsService {
   readonly #mounts: MountCache;
   readonly #quotas: QuotaLedger;
@@ -83,7 +99,7 @@ export class VfsService {
     if (isVirtual(vpath)) return { path: vpath, type: 'directory', size: 0, mtime: new Date(0).toISOString(), readOnly: true };
     this.#authorize(caller, 'read', vpath);
     const { mount, rel, store } = this.#locateForView(caller, vpath);
-    const info = await store.stat(rel, this.#guard(caller, 'read', mount, rel));
+    const info = await inVfs(mount, () => store.stat(rel, this.#guard(caller, 'read', mount, rel)));
     return { path: vpath, type: info.type, size: info.size, mtime: new Date(info.mtimeMs).toISOString(), readOnly: mount.readOnly };
   }
 
@@ -94,7 +110,7 @@ export class VfsService {
     this.#authorize(caller, 'read', vpath);
     const { mount, rel, store } = this.#locate(vpath, false);
     const length = Math.min(options.length ?? MAX_READ_BYTES, MAX_READ_BYTES);
-    return store.read(rel, options.offset ?? 0, length, this.#guard(caller, 'read', mount, rel));
+    return inVfs(mount, () => store.read(rel, options.offset ?? 0, length, this.#guard(caller, 'read', mount, rel)));
   }
 
   async write(caller: Principal, rawPath: string, data: Uint8Array, options: WriteOptions = {}): Promise<{ size: number; bytes: number; created: boolean }> {
@@ -104,7 +120,7 @@ export class VfsService {
     if (options.append === true && options.offset !== undefined) throw new KernelError('payload_invalid', 'give append or offset, not both');
     const mode: WriteMode = options.append === true ? { kind: 'append' } : options.offset !== undefined ? { kind: 'at', offset: options.offset } : { kind: 'replace' };
     const { mount, rel, store } = this.#locateForChange(vpath);
-    const result = await this.#mounts.serial(mount, async () => {
+    const result = await inVfs(mount, () => this.#mounts.serial(mount, async () => {
       const usage = await this.#usage(mount, store);
       if (options.createParents === true) await this.#mkdirs(mount, store, usage, path.posix.dirname(rel));
       const written = await store.write(rel, data, mode, {
@@ -114,7 +130,7 @@ export class VfsService {
       });
       this.#quotas.apply(mount.path, { bytes: written.newSize - written.previousSize, entries: written.created ? 1 : 0 });
       return written;
-    });
+    }));
     this.#changed(vpath, result.created ? 'created' : 'modified', 'file', result.newSize);
     return { size: result.newSize, bytes: result.bytes, created: result.created };
   }
@@ -124,7 +140,7 @@ export class VfsService {
     if (isVirtual(vpath)) return { entries: this.#virtualEntries(caller, vpath), truncated: false };
     this.#authorize(caller, 'list', vpath);
     const { mount, rel, store } = this.#locateForView(caller, vpath);
-    const all = await store.list(rel, this.#guard(caller, 'list', mount, rel));
+    const all = await inVfs(mount, () => store.list(rel, this.#guard(caller, 'list', mount, rel)));
     const entries = all.slice(0, MAX_LIST_ENTRIES).map((e) => ({
       name: e.name, path: joinVfs(vpath, '/' + e.name), type: e.type, size: e.size, mtime: new Date(e.mtimeMs).toISOString(),
     }));
@@ -136,7 +152,7 @@ export class VfsService {
     if (isVirtual(vpath)) return false;
     this.#authorize(caller, 'write', vpath);
     const { mount, rel, store } = this.#locateForChange(vpath);
-    const created = await this.#mounts.serial(mount, async () => {
+    const created = await inVfs(mount, () => this.#mounts.serial(mount, async () => {
       const usage = await this.#usage(mount, store);
       const made = await store.mkdir(rel, {
         recursive: options.recursive === true,
@@ -145,7 +161,7 @@ export class VfsService {
       });
       this.#quotas.apply(mount.path, { bytes: 0, entries: made });
       return made > 0;
-    });
+    }));
     if (created) this.#changed(vpath, 'created', 'directory');
     return created;
   }
@@ -157,7 +173,7 @@ export class VfsService {
     this.#authorize(caller, 'write', vpath, recursive);
     const { mount, rel, store } = this.#locate(vpath, false);
     if (mount.readOnly) throw confinedError('EROFS', vpath);
-    const removed = await this.#mounts.serial(mount, () => store.remove(rel, { recursive, guard: this.#guard(caller, 'write', mount, rel, recursive) }));
+    const removed = await inVfs(mount, () => this.#mounts.serial(mount, () => store.remove(rel, { recursive, guard: this.#guard(caller, 'write', mount, rel, recursive) })));
     this.#quotas.apply(mount.path, { bytes: -removed.freed.bytes, entries: -removed.freed.entries });
     this.#changed(vpath, 'deleted', removed.type);
   }
@@ -175,7 +191,7 @@ export class VfsService {
     if (source.mount.readOnly) throw confinedError('EROFS', from);
     const { mount, store } = source;
     const guard: PathGuard = (real) => this.#authorize(caller, 'write', joinVfs(mount.path, real), true);
-    const moved = await this.#mounts.serial(mount, () => store.rename(source.rel, target.rel, { overwrite: options.overwrite === true, guard }));
+    const moved = await inVfs(mount, () => this.#mounts.serial(mount, () => store.rename(source.rel, target.rel, { overwrite: options.overwrite === true, guard })));
     this.#quotas.apply(mount.path, { bytes: -moved.freed.bytes, entries: -moved.freed.entries });
     this.#events.publish({ path: to, from, kind: 'renamed', type: moved.type, time: new Date().toISOString() });
   }
@@ -243,7 +259,13 @@ export class VfsService {
   #locate(vpath: string, create: boolean): Located {
     const placed = place(vpath);
     if (placed.kind !== 'mount') throw confinedError('EISDIR', vpath);
-    return { mount: placed.mount, rel: placed.rel, store: this.#mounts.store(placed.mount, create) };
+    try {
+      return { mount: placed.mount, rel: placed.rel, store: this.#mounts.store(placed.mount, create) };
+    } catch (thrown) {
+      // A mount nothing was written to yet: what is missing is the path asked for.
+      if (thrown instanceof KernelError && thrown.details?.errno === 'ENOENT') throw confinedError('ENOENT', vpath);
+      throw thrown;
+    }
   }
 
   /** Like #locate; a caller who may write a mount's root sees it (created empty) before its first write. */

@@ -11,7 +11,7 @@ import { defineTool } from '../tools/tool.ts';
 import { applyEdits, type Edit } from './apply-edits.ts';
 import { VFS } from './services.ts';
 import { formatBytes, looksBinary } from './text.ts';
-import { pathCapability, VfsPathInput, withFullPaths } from './vfs-input.ts';
+import { pathCapability, VfsPathInput } from './vfs-input.ts';
 
 const MAX_EDIT_FILE = 4 * 1024 * 1024;
 const strict = new TextDecoder('utf-8', { fatal: true });
@@ -55,7 +55,7 @@ export const fileEditTool = defineTool({
   idempotent: false,
   approval: { summary: (input) => `edit ${input.path} (${editsOf(input).length} change${editsOf(input).length === 1 ? '' : 's'})` },
   async execute(input, ctx) {
-    const vfs = withFullPaths(ctx.services.require(VFS));
+    const vfs = ctx.services.require(VFS);
     const { path } = input;
     const stat = await vfs.stat(ctx.principal, path);
     if (stat.type !== 'file') throw new KernelError('payload_invalid', `${path} is a ${stat.type}, not a file`);

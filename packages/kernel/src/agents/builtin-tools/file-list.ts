@@ -9,7 +9,7 @@ import { defineTool } from '../tools/tool.ts';
 import { VFS } from './services.ts';
 import { formatBytes } from './text.ts';
 import { walk, type WalkEntry, type WalkNotes } from './tree-walk.ts';
-import { pathCapability, relativeTo, VfsPathInput, withFullPaths } from './vfs-input.ts';
+import { pathCapability, relativeTo, VfsPathInput } from './vfs-input.ts';
 
 function line(root: string, entry: WalkEntry): string {
   const name = relativeTo(root, entry.path);
@@ -33,7 +33,7 @@ export const fileListTool = defineTool({
   capability: ({ path, recursive }) => pathCapability('list', path, recursive),
   idempotent: true,
   async execute({ path, recursive, max_depth, max_entries }, ctx) {
-    const vfs = withFullPaths(ctx.services.require(VFS));
+    const vfs = ctx.services.require(VFS);
     const stat = await vfs.stat(ctx.principal, path);
     if (stat.type !== 'directory') return `${path} is a ${stat.type === 'file' ? `file of ${formatBytes(stat.size)}` : stat.type}, not a directory`;
     const notes: WalkNotes = { problems: [], cut: false };

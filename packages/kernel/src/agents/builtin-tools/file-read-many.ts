@@ -10,7 +10,7 @@ import { defineTool } from '../tools/tool.ts';
 import { readWindow } from './read-window.ts';
 import { VFS } from './services.ts';
 import { formatBytes } from './text.ts';
-import { readAllCapability, VfsPathInput, withFullPaths } from './vfs-input.ts';
+import { readAllCapability, VfsPathInput } from './vfs-input.ts';
 
 const TOTAL_BUDGET = 96 * 1024;
 const MAX_FILES = 20;
@@ -28,7 +28,7 @@ export const fileReadManyTool = defineTool({
   idempotent: true,
   maxOutputBytes: TOTAL_BUDGET + 4096,
   async execute({ paths, limit_per_file }, ctx) {
-    const vfs = withFullPaths(ctx.services.require(VFS));
+    const vfs = ctx.services.require(VFS);
     const unique = [...new Set(paths)];
     const parts: string[] = [];
     let left = TOTAL_BUDGET;

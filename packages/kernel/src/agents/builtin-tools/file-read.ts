@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defineTool } from '../tools/tool.ts';
 import { readWindow } from './read-window.ts';
 import { VFS } from './services.ts';
-import { pathCapability, VfsPathInput, withFullPaths } from './vfs-input.ts';
+import { pathCapability, VfsPathInput } from './vfs-input.ts';
 
 export const READ_BUDGET = 64 * 1024;
 export const DEFAULT_LINES = 2000;
@@ -29,7 +29,7 @@ export const fileReadTool = defineTool({
   maxOutputBytes: READ_BUDGET + 1024,
   async execute({ path, offset, limit, unit }, ctx) {
     const window = { unit, offset: offset ?? 0, limit: limit ?? (unit === 'lines' ? DEFAULT_LINES : READ_BUDGET), budget: READ_BUDGET };
-    const { text, notice } = await readWindow(withFullPaths(ctx.services.require(VFS)), ctx.principal, path, window);
+    const { text, notice } = await readWindow(ctx.services.require(VFS), ctx.principal, path, window);
     if (notice === '') return text;
     return text === '' || text.endsWith('\n') ? `${text}${notice}` : `${text}\n${notice}`;
   },

@@ -14,7 +14,7 @@ import { nameFilter } from './name-glob.ts';
 import { VFS } from './services.ts';
 import { decodeText, formatBytes, looksBinary } from './text.ts';
 import { walk, type WalkNotes } from './tree-walk.ts';
-import { pathCapability, relativeTo, VfsPathInput, withFullPaths } from './vfs-input.ts';
+import { pathCapability, relativeTo, VfsPathInput } from './vfs-input.ts';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
@@ -44,7 +44,7 @@ export const fileSearchTool = defineTool({
   capability: ({ path }) => pathCapability('read', path, true),
   idempotent: true,
   async execute(input, ctx) {
-    const vfs = withFullPaths(ctx.services.require(VFS));
+    const vfs = ctx.services.require(VFS);
     const root = await vfs.stat(ctx.principal, input.path);
     const matcher: LineMatcher = input.regex ? regexMatcher(input.pattern, input.case_sensitive, REGEX_BUDGET_MS) : literalMatcher(input.pattern, input.case_sensitive);
     const keep = input.glob === undefined ? () => true : nameFilter(input.glob);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defineTool } from '../tools/tool.ts';
 import { VFS } from './services.ts';
 import { formatBytes } from './text.ts';
-import { pathCapability, VfsPathInput, withFullPaths } from './vfs-input.ts';
+import { pathCapability, VfsPathInput } from './vfs-input.ts';
 
 export const MAX_WRITE_BYTES = 4 * 1024 * 1024;
 
@@ -25,7 +25,7 @@ export const fileWriteTool = defineTool({
   approval: { summary: ({ path, content }) => `write ${formatBytes(Buffer.byteLength(content))} to ${path}` },
   async execute({ path, content, create_parents }, ctx) {
     const data = Buffer.from(content, 'utf8');
-    const result = await withFullPaths(ctx.services.require(VFS)).write(ctx.principal, path, data, { createParents: create_parents });
+    const result = await ctx.services.require(VFS).write(ctx.principal, path, data, { createParents: create_parents });
     return { path, bytes: result.size, created: result.created };
   },
 });

@@ -4,9 +4,7 @@
  * result the model can fix, and the capability checked is exactly the path acted on). A call over several
  * paths or a tree needs the capability for the smallest tree that holds them all.
  */
-import { KernelError } from '../../contracts/errors.ts';
 import { VfsPathSchema, fsCapability } from '../../vfs/index.ts';
-import type { VfsHandle } from './services.ts';
 
 type FsAction = Parameters<typeof fsCapability>[0];
 
@@ -38,28 +36,4 @@ export function readAllCapability(paths: readonly string[]): string {
 export function relativeTo(base: string, path: string): string {
   if (path === base) return '.';
   return base === '/' ? path.slice(1) : path.slice(base.length + 1);
-}
-
-/**
- * The VFS handle with errors that name the whole VFS path: the VFS's own file errors name the path
- * inside its mount (`no such file or directory: /notes.txt` for /home/alice/notes.txt), which would
- * send the model looking in the wrong place.
- */
-export function withFullPaths(vfs: VfsHandle): VfsHandle {
-  const named = async <T>(path: string, op: () => Promise<T>): Promise<T> => {
-    try {
-      return await op();
-    } catch (thrown) {
-      if (!(thrown instanceof KernelError) || typeof thrown.details?.errno !== 'string') throw thrown;
-      const cut = thrown.message.lastIndexOf(': /');
-      const text = cut === -1 ? thrown.message : thrown.message.slice(0, cut);
-      throw new KernelError(thrown.code, `${text}: ${path}`, { ...thrown.details, path }, { cause: thrown });
-    }
-  };
-  return {
-    stat: (caller, path) => named(path, () => vfs.stat(caller, path)),
-    read: (caller, path, options) => named(path, () => vfs.read(caller, path, options)),
-    write: (caller, path, data, options) => named(path, () => vfs.write(caller, path, data, options)),
-    list: (caller, path) => named(path, () => vfs.list(caller, path)),
-  };
 }
