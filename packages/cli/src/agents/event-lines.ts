@@ -47,6 +47,14 @@ export function unwrapOutput(output: string): string {
   return inner?.[1] ?? output;
 }
 
+/** What a result says, for one line: an error's whole message (its code is already shown), else the first line. */
+function shownOutput(data: Record<string, unknown>): string {
+  const output = unwrapOutput(text(data.output));
+  if (data.status === 'ok') return clip(output);
+  const message = output.replace(/^error \([a-z_]+\): /, '');
+  return clip(message.split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' '));
+}
+
 function reasonOf(data: Record<string, unknown>): string {
   const reason = data.reason as { code?: unknown; message?: unknown } | undefined;
   return reason === undefined ? '' : `: ${text(reason.code)}: ${text(reason.message)}`;
@@ -76,7 +84,7 @@ export function describeEvent(event: AgentLogEvent): string | undefined {
     case 'tool.started':
       return `→ ${text(d.name)} ${clip(text(d.input), 120)}`;
     case 'tool.finished':
-      return `← ${text(d.name)} ${text(d.status)}${d.code === undefined ? '' : ` (${text(d.code)})`}: ${clip(unwrapOutput(text(d.output)))}`;
+      return `← ${text(d.name)} ${text(d.status)}${d.code === undefined ? '' : ` (${text(d.code)})`}: ${shownOutput(d)}`;
     case 'approval.requested':
       return `? ${text(d.tool)} needs approval${typeof d.rule === 'string' ? ruleNote(d.rule) : ''}: ${clip(text(d.summary))} [${text(d.approvalId)}]`;
     case 'approval.decided':

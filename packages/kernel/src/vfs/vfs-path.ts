@@ -18,6 +18,7 @@ function invalid(raw: string, reason: string): KernelError {
 
 /** The canonical form of `raw`, or payload_invalid saying why not. */
 export function normaliseVfsPath(raw: string): string {
+  if (raw.startsWith('~')) throw invalid(raw, 'must be absolute (start with "/"); "~" is not expanded, so write the home directory out: /home/<user>/…');
   if (!raw.startsWith('/')) throw invalid(raw, 'must be absolute (start with "/")');
   if (Buffer.byteLength(raw) > MAX_PATH_BYTES) throw invalid(raw, `longer than ${MAX_PATH_BYTES} bytes`);
   if (FORBIDDEN.test(raw)) throw invalid(raw, 'control characters, "\\" and "*" are not allowed');

@@ -86,6 +86,8 @@ void describe('file_read', () => {
     const relative = await kit.call(fileReadTool, { path: 'notes.txt' }, kit.alice);
     assert.equal(relative.code, 'payload_invalid');
     assert.match(relative.text, /must be absolute/);
+    const tilde = await kit.call(fileReadTool, { path: '~/notes.txt' }, kit.alice);
+    assert.match(tilde.text, /"~" is not expanded, so write the home directory out/);
     const climbing = await kit.call(fileReadTool, { path: '/../etc/passwd' }, kit.alice);
     assert.match(climbing.text, /climbs above/);
     const negative = await kit.call(fileReadTool, { path: '/home/alice/notes.txt', limit: 0 }, kit.alice);

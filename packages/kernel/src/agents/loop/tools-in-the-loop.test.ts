@@ -48,6 +48,8 @@ describe('tools in the loop', () => {
       'run.finished',
       'agent.ended',
     ]);
+    const firstPrompt = JSON.stringify(fx.model?.calls[0]?.prompt);
+    assert.match(firstPrompt, /The home directory of the person you work for is \/home\/alice\./, 'the model is told where "~" is');
     const secondPrompt = JSON.stringify(fx.model?.calls[1]?.prompt);
     assert.match(secondPrompt, /noted: milk/);
     assert.match(secondPrompt, /trust=\\"untrusted\\"/);
