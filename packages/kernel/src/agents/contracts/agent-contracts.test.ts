@@ -56,6 +56,18 @@ describe('agent contracts', () => {
     assert.equal(rest.done, true);
   });
 
+  it('show what an ended agent did: model, runs, tokens and why it ended, in status and list', async () => {
+    fx = await startAgentKernel({ turns: [{ text: 'done', usage: { inputTokens: 30, outputTokens: 7 } }] });
+    const { agentId } = await fx.call('agent.spawn_and_run', { manifest: { name: 'worker', model: 'scripted/test' }, message: 'go', wait: true });
+    const ended = await eventually(async () => {
+      const status = await fx?.call('agent.status', { id: agentId });
+      return status?.status === 'completed' && status.capabilities === undefined ? status : undefined;
+    }, 'the agent to leave memory');
+    assert.deepEqual([ended.model, ended.runs, ended.usage], ['scripted/test', 1, { inputTokens: 30, outputTokens: 7, costUsd: 0 }]);
+    const listed = (await fx.call('agent.list', {})).agents as Record<string, unknown>[];
+    assert.deepEqual(listed.find((a) => a.id === agentId)?.usage, { inputTokens: 30, outputTokens: 7, costUsd: 0 });
+  });
+
   it('load a manifest by path with its prompt file, fill {user}, and check the spawn right by name', async () => {
     const files: Record<string, string> = {
       '/home/alice/agents/reader.yaml': 'name: reader\nsystem_prompt:\n  file: reader.md\ncapabilities: ["fs.read:/home/{user}/notes/**"]\n',

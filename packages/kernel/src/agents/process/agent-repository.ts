@@ -1,9 +1,11 @@
 /**
  * The `agents` table (migration 004): the process table's durable index. Rows are written in the same
  * transaction as an agent's first events and their status follows the log afterwards (it may lag, never
- * lead). Listing is paged by (created_at, id) so a cursor stays stable while agents come and go.
+ * lead), with a summary of what the agent did (migration 006). Listing is paged by (created_at, id) so a
+ * cursor stays stable while agents come and go.
  */
 import type { Database } from '../../store/database.ts';
+import type { AgentSummary } from '../state/status-of.ts';
 
 export interface AgentRow {
   id: string;
@@ -15,6 +17,7 @@ export interface AgentRow {
   status: string;
   createdAt: string;
   updatedAt: string;
+  summary?: AgentSummary;
 }
 
 interface Row {
@@ -27,9 +30,10 @@ interface Row {
   status: string;
   created_at: string;
   updated_at: string;
+  summary: string | null;
 }
 
-const COLUMNS = 'id, name, owner, parent_id, depth, lifecycle, status, created_at, updated_at';
+const COLUMNS = 'id, name, owner, parent_id, depth, lifecycle, status, created_at, updated_at, summary';
 const TERMINAL = "('completed', 'failed', 'stopped')";
 
 function fromRow(row: Row): AgentRow {
@@ -43,7 +47,18 @@ function fromRow(row: Row): AgentRow {
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...parseSummary(row.summary),
   };
+}
+
+/** A stored summary, or nothing when there is none (or it does not parse: the row is still listed). */
+function parseSummary(text: string | null): { summary?: AgentSummary } {
+  if (text === null) return {};
+  try {
+    return { summary: JSON.parse(text) as AgentSummary };
+  } catch {
+    return {};
+  }
 }
 
 export interface ListQuery {
@@ -63,7 +78,7 @@ export class AgentRepository {
   }
 
   async insert(row: AgentRow, tx: Database = this.#db): Promise<void> {
-    await tx.run(`INSERT INTO agents (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    await tx.run(`INSERT INTO agents (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       row.id,
       row.name,
       row.owner,
@@ -73,11 +88,12 @@ export class AgentRepository {
       row.status,
       row.createdAt,
       row.updatedAt,
+      row.summary === undefined ? null : JSON.stringify(row.summary),
     ]);
   }
 
-  async setStatus(id: string, status: string, updatedAt: string): Promise<void> {
-    await this.#db.run('UPDATE agents SET status = ?, updated_at = ? WHERE id = ?', [status, updatedAt, id]);
+  async setStatus(id: string, status: string, updatedAt: string, summary: AgentSummary): Promise<void> {
+    await this.#db.run('UPDATE agents SET status = ?, updated_at = ?, summary = ? WHERE id = ?', [status, updatedAt, JSON.stringify(summary), id]);
   }
 
   async get(id: string): Promise<AgentRow | undefined> {

@@ -58,6 +58,7 @@ export class AgentQueries {
     const row = await this.#row(caller, id);
     const process = this.#core.table.get(id);
     if (process !== undefined) return liveView(process, row);
+    if (row.summary !== undefined) return rowView(row);
     const last = await this.#core.events.last(agentStream(id));
     const reason = last?.type === 'agent.ended' ? (last.data.reason as EndReason | undefined) : undefined;
     return rowView(row, reason);

@@ -1,6 +1,6 @@
 /**
  * How an agent is shown on the wire (`agent.status`, `agent.list`): one zod schema for the view, built
- * from the live process when the kernel drives it, else from its row and the last event of its log.
+ * from the live process when the kernel drives it, else from its row and the summary kept with it.
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../../contracts/errors.ts';
@@ -22,7 +22,7 @@ export const AgentView = z.object({
   status: z.enum(AGENT_STATUSES),
   waiting: z.enum(WAIT_REASONS).optional(),
   reason: EndReasonView.optional(),
-  /** Runs started, model steps of the current run, tokens and cost so far (live agents). */
+  /** Runs started, model steps of the current run (live agents), tokens and cost so far. */
   runs: z.number().int().optional(),
   step: z.number().int().optional(),
   usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() }).optional(),
@@ -64,6 +64,7 @@ function parseStatus(text: string): { status: AgentStatus; waiting?: WaitReason 
 }
 
 export function rowView(row: AgentRow, ended?: EndReason): AgentView {
+  const reason = ended ?? row.summary?.reason;
   return {
     id: row.id,
     name: row.name,
@@ -71,8 +72,10 @@ export function rowView(row: AgentRow, ended?: EndReason): AgentView {
     ...(row.parentId === null ? {} : { parentId: row.parentId }),
     depth: row.depth,
     lifecycle: row.lifecycle,
+    ...(row.summary?.model === undefined ? {} : { model: row.summary.model }),
     ...parseStatus(row.status),
-    ...(ended === undefined ? {} : { reason: ended }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(row.summary === undefined ? {} : { runs: row.summary.runs, usage: { ...row.summary.usage } }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

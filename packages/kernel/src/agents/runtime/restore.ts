@@ -12,7 +12,7 @@ import { AgentProcess, agentStream } from '../process/agent-process.ts';
 import type { AgentRow } from '../process/agent-repository.ts';
 import { readEvent } from '../state/agent-events.ts';
 import { type AgentState, apply, initialState } from '../state/agent-state.ts';
-import { statusOf, tableStatus } from '../state/status-of.ts';
+import { statusOf, summaryOf, tableStatus } from '../state/status-of.ts';
 import type { RuntimeCore } from './runtime-core.ts';
 
 const PAGE = 500;
@@ -54,7 +54,7 @@ async function restoreOne(core: RuntimeCore, row: AgentRow): Promise<AgentProces
   if (state === undefined) return undefined;
   const table = tableStatus(statusOf(state));
   if (state.ended !== undefined) {
-    if (row.status !== table) await core.agents.setStatus(row.id, table, new Date(core.env.now()).toISOString());
+    if (row.status !== table) await core.agents.setStatus(row.id, table, new Date(core.env.now()).toISOString(), summaryOf(state));
     return undefined;
   }
   const capabilities = await capabilitiesFor(core, state);

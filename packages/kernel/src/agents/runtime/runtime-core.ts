@@ -10,7 +10,7 @@ import { AgentProcess, type ProcessSinks } from '../process/agent-process.ts';
 import type { AgentRepository } from '../process/agent-repository.ts';
 import type { LogAppender } from '../process/group-commit.ts';
 import type { LoggedEvent } from '../state/agent-events.ts';
-import type { StatusView } from '../state/status-of.ts';
+import { type StatusView, summaryOf } from '../state/status-of.ts';
 import type { LoopEnv } from '../loop/loop-env.ts';
 import { runLoop } from '../loop/run-loop.ts';
 import type { ProcessTable } from './process-table.ts';
@@ -56,7 +56,7 @@ export function makeSinks(client: BusClient, agents: AgentRepository, bus: Bus):
       }
       if (process.state.ended !== undefined) bus.endStream(process.stream);
     },
-    statusChanged: (process, status, time) => agents.setStatus(process.id, status, time),
+    statusChanged: (process, status, time) => agents.setStatus(process.id, status, time, summaryOf(process.state)),
   };
 }
 

@@ -2,7 +2,8 @@
  * An agent's status, read off its projected state rather than stored beside it: a model call in flight is
  * `waiting (model)`, an undecided approval `waiting (approval)`, a running tool that waits on a child or a
  * person `waiting (child | human)`, an idle persistent agent `waiting (message)`. The process table keeps
- * a coarse copy (`tableStatus`) for listing and for finding agents to resume.
+ * a coarse copy (`tableStatus`) for listing and for finding agents to resume, with a `summaryOf` what the
+ * agent did, so an agent no longer in memory still shows its model, runs, usage and end.
  */
 import type { AgentStatus, EndReason, WaitReason } from './agent-status.ts';
 import type { AgentState } from './agent-state.ts';
@@ -31,6 +32,20 @@ export function statusOf(state: AgentState): StatusView {
     if (waiting !== undefined) return { status: 'waiting', waiting };
   }
   return { status: 'running' };
+}
+
+/** What an agent did, as of its last status change. */
+export interface AgentSummary {
+  model?: string;
+  runs: number;
+  usage: { inputTokens: number; outputTokens: number; costUsd: number };
+  reason?: EndReason;
+}
+
+export function summaryOf(state: AgentState): AgentSummary {
+  const { model } = state.info.manifest;
+  const reason = state.ended?.reason;
+  return { ...(model === undefined ? {} : { model }), runs: state.runs, usage: { ...state.usage }, ...(reason === undefined ? {} : { reason }) };
 }
 
 /** The process table's copy: model waits count as running (they change every step). */

@@ -8,5 +8,6 @@ import { auditMigration } from './002-audit.ts';
 import { identityMigration } from './003-identity.ts';
 import { agentsMigration } from './004-agents.ts';
 import { approvalRuleMigration } from './005-approval-rule.ts';
+import { agentSummaryMigration } from './006-agent-summary.ts';
 
-export const MIGRATIONS: readonly Migration[] = [eventsMigration, auditMigration, identityMigration, agentsMigration, approvalRuleMigration];
+export const MIGRATIONS: readonly Migration[] = [eventsMigration, auditMigration, identityMigration, agentsMigration, approvalRuleMigration, agentSummaryMigration];
