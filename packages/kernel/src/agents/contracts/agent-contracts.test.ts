@@ -57,7 +57,7 @@ describe('agent contracts', () => {
   });
 
   it('show what an ended agent did: model, runs, tokens and why it ended, in status and list', async () => {
-    fx = await startAgentKernel({ turns: [{ text: 'done', usage: { inputTokens: 30, outputTokens: 7 } }] });
+    fx = await startAgentKernel({ turns: [{ text: 'done', usage: { inputTokens: 30, outputTokens: 7 } }, { text: 'done too' }] });
     const { agentId } = await fx.call('agent.spawn_and_run', { manifest: { name: 'worker', model: 'scripted/test' }, message: 'go', wait: true });
     const ended = await eventually(async () => {
       const status = await fx?.call('agent.status', { id: agentId });
@@ -66,6 +66,12 @@ describe('agent contracts', () => {
     assert.deepEqual([ended.model, ended.runs, ended.usage], ['scripted/test', 1, { inputTokens: 30, outputTokens: 7, costUsd: 0 }]);
     const listed = (await fx.call('agent.list', {})).agents as Record<string, unknown>[];
     assert.deepEqual(listed.find((a) => a.id === agentId)?.usage, { inputTokens: 30, outputTokens: 7, costUsd: 0 });
+    const chosen = await fx.call('agent.spawn_and_run', { manifest: { name: 'default-model' }, message: 'go', wait: true });
+    const byGateway = await eventually(async () => {
+      const status = await fx?.call('agent.status', { id: chosen.agentId });
+      return status?.capabilities === undefined ? status : undefined;
+    }, 'the second agent to leave memory');
+    assert.equal(typeof byGateway.model, 'string', 'the model the gateway chose is shown');
   });
 
   it('load a manifest by path with its prompt file, fill {user}, and check the spawn right by name', async () => {

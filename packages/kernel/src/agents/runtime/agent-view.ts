@@ -36,6 +36,7 @@ export type AgentView = z.infer<typeof AgentView>;
 export function liveView(process: AgentProcess, row?: AgentRow): AgentView {
   const { info } = process.state;
   const status = process.status;
+  const model = process.state.model ?? info.manifest.model;
   return {
     id: process.id,
     name: info.name,
@@ -44,7 +45,7 @@ export function liveView(process: AgentProcess, row?: AgentRow): AgentView {
     ...(info.parentId === undefined ? {} : { parentId: info.parentId }),
     depth: info.depth,
     lifecycle: info.manifest.lifecycle,
-    ...(info.manifest.model === undefined ? {} : { model: info.manifest.model }),
+    ...(model === undefined ? {} : { model }),
     status: status.status,
     ...(status.waiting === undefined ? {} : { waiting: status.waiting }),
     ...(status.reason === undefined ? {} : { reason: status.reason }),

@@ -72,6 +72,8 @@ export interface AgentState {
   restarts: number;
   revoked: string[];
   usage: { inputTokens: number; outputTokens: number; costUsd: number };
+  /** The model that answered last (the manifest may leave the choice to the gateway's default). */
+  model?: string;
 }
 
 /**
@@ -157,6 +159,7 @@ export function apply(state: AgentState, logged: LoggedEvent): AgentState {
       break;
     case 'model.responded': {
       const { text, reasoning, toolCalls } = logged.data;
+      state.model = logged.data.model;
       state.messages.push({ role: 'assistant', text, toolCalls, ...(reasoning === undefined ? {} : { reasoning }) });
       if (run === undefined) break;
       run.modelPending = false;

@@ -43,7 +43,7 @@ export interface AgentSummary {
 }
 
 export function summaryOf(state: AgentState): AgentSummary {
-  const { model } = state.info.manifest;
+  const model = state.model ?? state.info.manifest.model;
   const reason = state.ended?.reason;
   return { ...(model === undefined ? {} : { model }), runs: state.runs, usage: { ...state.usage }, ...(reason === undefined ? {} : { reason }) };
 }
