@@ -7,6 +7,7 @@
  */
 import { KernelError } from '../contracts/errors.ts';
 import type { Database, SqlValue } from './database.ts';
+import { postgresAppend } from './postgres-append.ts';
 
 export interface NewEvent {
   readonly type: string;
@@ -125,6 +126,7 @@ export class SqlEventLog implements EventLog {
       return [];
     }
     const time = new Date().toISOString();
+    if (this.#db.dialect === 'postgres') return this.#appendOnPostgres(stream, events, encoded, time, expectedSeq);
     return this.#db.transaction(async (tx) => {
       const [head] = await tx.query<{ last_seq: number }>(EVENT_SQL.bumpHead, [stream, encoded.length, time]);
       const first = Number(head?.last_seq) - encoded.length + 1;
@@ -173,6 +175,18 @@ export class SqlEventLog implements EventLog {
       limit,
     ]);
     return rows.map((row) => ({ stream: row.stream, lastSeq: Number(row.last_seq), updatedAt: row.updated_at }));
+  }
+
+  async #appendOnPostgres(stream: string, events: readonly NewEvent[], encoded: readonly string[], time: string, expectedSeq: number | undefined): Promise<StoredEvent[]> {
+    const { sql, params } = postgresAppend(stream, events.map((event) => event.type), encoded, time, expectedSeq);
+    const seqs = (await this.#db.query<{ seq: number }>(sql, params)).map((row) => Number(row.seq)).sort((a, b) => a - b);
+    const first = seqs[0];
+    if (first === undefined) {
+      // No rows: the head was not where expectedSeq said, and nothing was written.
+      await this.#expect(stream, expectedSeq ?? 0);
+      throw new KernelError('conflict', `stream ${stream} moved while appending`, { stream, expectedSeq });
+    }
+    return events.map((event, i) => ({ stream, seq: first + i, type: event.type, time, data: JSON.parse(encoded[i] as string) as Record<string, unknown> }));
   }
 
   async #expect(stream: string, expectedSeq: number): Promise<void> {
