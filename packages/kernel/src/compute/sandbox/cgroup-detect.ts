@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { CgroupDetection, CgroupHost } from './cgroup-host.ts';
+import type { CgroupDetection, CgroupHost, SweepReport } from './cgroup-host.ts';
 import { PROBE_PREFIX, readText, tryWrite } from './cgroup-host.ts';
 import { V1Host, type V1Parents } from './cgroup-v1.ts';
 import { V2Host } from './cgroup-v2.ts';
@@ -90,11 +90,11 @@ function v1Parents(mounts: Mount[], membership: Map<string, string>): V1Parents 
 /** Leftovers younger than this may belong to a kernel that is starting a sandbox right now. */
 const STALE_MS = 60_000;
 
-async function proved(host: CgroupHost): Promise<CgroupHost> {
+/** Proves the host by a probe cgroup, then sweeps what kernels that died left behind (their guests too). */
+async function proved(host: CgroupHost): Promise<{ host: CgroupHost; swept: SweepReport }> {
   const cgroup = await host.create(`${PROBE_PREFIX}${randomBytes(6).toString('hex')}`, DEFAULT_SANDBOX_LIMITS);
   await cgroup.remove();
-  await host.sweep(STALE_MS);
-  return host;
+  return { host, swept: await host.sweep(STALE_MS) };
 }
 
 async function detect(): Promise<CgroupDetection> {
@@ -102,12 +102,12 @@ async function detect(): Promise<CgroupDetection> {
   const membership = parseMembership((await readText('/proc/self/cgroup')) ?? '');
   const reasons: string[] = [];
   try {
-    return { host: await proved(new V2Host(await v2Parent(mounts, membership))) };
+    return await proved(new V2Host(await v2Parent(mounts, membership)));
   } catch (error) {
     reasons.push(`v2: ${(error as Error).message}`);
   }
   try {
-    return { host: await proved(new V1Host(v1Parents(mounts, membership))) };
+    return await proved(new V1Host(v1Parents(mounts, membership)));
   } catch (error) {
     reasons.push(`v1: ${(error as Error).message}`);
   }

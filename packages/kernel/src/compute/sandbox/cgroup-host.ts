@@ -3,8 +3,7 @@
  * memory, pids and CPU limits, move processes into it, read usage, kill everything in it, remove it.
  * Also the small file helpers both versions share.
  */
-import { readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { LimitMode, SandboxLimits } from './types.ts';
 
 export interface SandboxCgroup {
@@ -15,45 +14,41 @@ export interface SandboxCgroup {
   oomKilled(): Promise<boolean>;
   /** True when a fork/clone was refused by the pids limit. */
   pidsExhausted(): Promise<boolean>;
+  /** Pids of the processes in the cgroup (in any of its hierarchies). */
+  processes(): Promise<number[]>;
   /** SIGKILLs every process still in the cgroup. */
   killAll(): Promise<void>;
-  /** Removes the cgroup (retries while dying processes leave it). Never throws. */
-  remove(): Promise<void>;
+  /** Removes the cgroup, killing and retrying a bounded number of rounds while processes remain. Never throws; true once gone. */
+  remove(): Promise<boolean>;
+}
+
+/** What the start-up sweep did with the per-sandbox cgroups of kernels that died. */
+export interface SweepReport {
+  /** Cgroups of dead kernels that still held processes (orphaned guests): killed and removed. */
+  orphans: number;
+  /** Cgroups of dead kernels that could not be removed: a guest may still run in them. */
+  failed: string[];
 }
 
 export interface CgroupHost {
   readonly mode: Exclude<LimitMode, 'rlimit'>;
   /** Where the per-sandbox cgroups are created, for status reports. */
   readonly location: string;
+  /** The directories a per-sandbox cgroup of a given name is created in (one per v1 hierarchy). */
+  readonly parents: readonly string[];
   create(name: string, limits: SandboxLimits): Promise<SandboxCgroup>;
-  /** Removes empty per-sandbox cgroups left by a kernel that died (older than `minAgeMs`). */
-  sweep(minAgeMs: number): Promise<void>;
+  /**
+   * Kills and removes the per-sandbox cgroups of kernels that died; removes other stale empty ones older
+   * than `minAgeMs` (names it cannot judge). Never touches the cgroups of a live kernel.
+   */
+  sweep(minAgeMs: number): Promise<SweepReport>;
 }
 
 export const SANDBOX_PREFIX = 'aether-sbx-';
 export const PROBE_PREFIX = 'aether-probe-';
 
-/** rmdir of our own stale children of `parent`; a cgroup that still has processes refuses, as it should. */
-export async function sweepDir(parent: string, minAgeMs: number): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(SANDBOX_PREFIX) && !name.startsWith(PROBE_PREFIX)) continue;
-    const dir = path.join(parent, name);
-    try {
-      if (Date.now() - (await stat(dir)).mtimeMs >= minAgeMs) await rmdir(dir);
-    } catch {
-      // busy (still running) or already gone
-    }
-  }
-}
-
 /** Cgroup limits mode, or the reason the weaker rlimit-only mode is in force. */
-export type CgroupDetection = { host: CgroupHost } | { host: undefined; reason: string };
+export type CgroupDetection = { host: CgroupHost; swept: SweepReport } | { host: undefined; reason: string };
 
 export async function readText(file: string): Promise<string | undefined> {
   try {
@@ -93,15 +88,22 @@ export async function tryWrite(file: string, value: string | number): Promise<bo
   }
 }
 
-export function killPids(text: string | undefined): void {
-  for (const line of text?.split('\n') ?? []) {
+/** Pids listed in a `cgroup.procs` file (none when it is gone). */
+export async function readPids(file: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const line of (await readText(file))?.split('\n') ?? []) {
     const pid = Number(line.trim());
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+    if (Number.isInteger(pid) && pid > 0) pids.push(pid);
+  }
+  return pids;
+}
+
+export function killPids(pids: readonly number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
     }
   }
 }

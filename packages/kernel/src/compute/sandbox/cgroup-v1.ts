@@ -6,7 +6,8 @@
  */
 import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type CgroupHost, type SandboxCgroup, killPids, readKeyed, readNumber, readText, sleep, sweepDir, tryWrite, write } from './cgroup-host.ts';
+import { type CgroupHost, type SandboxCgroup, type SweepReport, killPids, readKeyed, readNumber, readPids, sleep, tryWrite, write } from './cgroup-host.ts';
+import { sweepCgroups } from './cgroup-sweep.ts';
 import type { SandboxLimits } from './types.ts';
 
 const CPU_PERIOD_US = 100_000;
@@ -56,45 +57,67 @@ class V1Cgroup implements SandboxCgroup {
     return ((await readKeyed(path.join(this.#dirs.pids, 'pids.events'), 'max')) ?? 0) > 0;
   }
 
-  async killAll(): Promise<void> {
-    killPids(await readText(path.join(this.#dirs.pids, 'cgroup.procs')));
+  /**
+   * Every hierarchy, not only pids: add() moves a process into one hierarchy after another, so a kernel
+   * that died in between left it in some of them only.
+   */
+  async processes(): Promise<number[]> {
+    const lists = await Promise.all(this.#unique().map((dir) => readPids(path.join(dir, 'cgroup.procs'))));
+    return [...new Set(lists.flat())];
   }
 
-  async remove(): Promise<void> {
+  async killAll(): Promise<void> {
+    killPids(await this.processes());
+  }
+
+  async remove(): Promise<boolean> {
+    let gone = true;
     for (const dir of this.#unique()) {
-      for (let attempt = 0; attempt < 50; attempt++) {
+      let removed = false;
+      for (let attempt = 0; attempt < 50 && !removed; attempt++) {
         try {
           await rmdir(dir);
-          break;
+          removed = true;
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') break;
-          await this.killAll();
-          await sleep(20);
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') removed = true;
+          else {
+            await this.killAll();
+            await sleep(20);
+          }
         }
       }
+      gone &&= removed;
     }
+    return gone;
   }
 }
 
 export class V1Host implements CgroupHost {
   readonly mode = 'cgroup-v1' as const;
   readonly location: string;
+  readonly parents: readonly string[];
   readonly #parents: V1Parents;
 
   constructor(parents: V1Parents) {
     this.#parents = parents;
-    this.location = [...new Set(Object.values(parents))].join(', ');
+    this.parents = [...new Set<string>(Object.values(parents))];
+    this.location = this.parents.join(', ');
   }
 
-  async sweep(minAgeMs: number): Promise<void> {
-    for (const parent of new Set<string>(Object.values(this.#parents))) await sweepDir(parent, minAgeMs);
+  sweep(minAgeMs: number): Promise<SweepReport> {
+    return sweepCgroups(this.parents, minAgeMs, (name) => new V1Cgroup(this.#dirsOf(name)));
   }
 
-  async create(name: string, limits: SandboxLimits): Promise<SandboxCgroup> {
+  #dirsOf(name: string): V1Parents {
     const p = this.#parents;
     const dirs: V1Parents = { memory: path.join(p.memory, name), pids: path.join(p.pids, name) };
     if (p.cpu) dirs.cpu = path.join(p.cpu, name);
     if (p.cpuacct) dirs.cpuacct = path.join(p.cpuacct, name);
+    return dirs;
+  }
+
+  async create(name: string, limits: SandboxLimits): Promise<SandboxCgroup> {
+    const dirs = this.#dirsOf(name);
     const cgroup = new V1Cgroup(dirs);
     try {
       for (const dir of new Set<string>(Object.values(dirs))) await mkdir(dir);

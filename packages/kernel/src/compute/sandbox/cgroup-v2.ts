@@ -4,7 +4,8 @@
  */
 import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type CgroupHost, type SandboxCgroup, readKeyed, readNumber, readText, killPids, sleep, sweepDir, tryWrite, write } from './cgroup-host.ts';
+import { type CgroupHost, type SandboxCgroup, type SweepReport, killPids, readKeyed, readNumber, readPids, sleep, tryWrite, write } from './cgroup-host.ts';
+import { sweepCgroups } from './cgroup-sweep.ts';
 import type { SandboxLimits } from './types.ts';
 
 const CPU_PERIOD_US = 100_000;
@@ -37,35 +38,43 @@ class V2Cgroup implements SandboxCgroup {
     return ((await readKeyed(path.join(this.#dir, 'pids.events'), 'max')) ?? 0) > 0;
   }
 
-  async killAll(): Promise<void> {
-    if (!(await tryWrite(path.join(this.#dir, 'cgroup.kill'), 1))) killPids(await readText(path.join(this.#dir, 'cgroup.procs')));
+  processes(): Promise<number[]> {
+    return readPids(path.join(this.#dir, 'cgroup.procs'));
   }
 
-  async remove(): Promise<void> {
+  async killAll(): Promise<void> {
+    // cgroup.kill (Linux 5.14+) also catches processes forked while we kill; before it, signal each pid.
+    if (!(await tryWrite(path.join(this.#dir, 'cgroup.kill'), 1))) killPids(await this.processes());
+  }
+
+  async remove(): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
         await rmdir(this.#dir);
-        return;
+        return true;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
         await this.killAll();
         await sleep(20);
       }
     }
+    return false;
   }
 }
 
 export class V2Host implements CgroupHost {
   readonly mode = 'cgroup-v2' as const;
   readonly location: string;
+  readonly parents: readonly string[];
 
   /** `parent` must already delegate memory, pids and cpu to its children (cgroup.subtree_control). */
   constructor(parent: string) {
     this.location = parent;
+    this.parents = [parent];
   }
 
-  sweep(minAgeMs: number): Promise<void> {
-    return sweepDir(this.location, minAgeMs);
+  sweep(minAgeMs: number): Promise<SweepReport> {
+    return sweepCgroups(this.parents, minAgeMs, (name) => new V2Cgroup(path.join(this.location, name)));
   }
 
   async create(name: string, limits: SandboxLimits): Promise<SandboxCgroup> {

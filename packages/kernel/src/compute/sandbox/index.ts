@@ -4,4 +4,5 @@
  */
 export { SandboxRuntime, type SandboxNetworkStatus, type SandboxRuntimeOptions, type SandboxStatus } from './sandbox-runtime.ts';
 export { grantWorkspace, type HostUser } from './host-user.ts';
+export type { SweepReport } from './cgroup-host.ts';
 export * from './types.ts';

@@ -9,10 +9,12 @@ import { spawn as spawnChild, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lstat, realpath } from 'node:fs/promises';
 import { KernelError } from '../../contracts/errors.ts';
+import type { Logger } from '../../observability/logger.ts';
 import { bwrapArgs, FIRST_DATA_FD } from './bwrap-args.ts';
 import { type BwrapInfo, detectBwrap } from './bwrap-detect.ts';
 import { detectCgroups } from './cgroup-detect.ts';
-import { type CgroupDetection, type SandboxCgroup, SANDBOX_PREFIX } from './cgroup-host.ts';
+import type { CgroupDetection, SandboxCgroup, SweepReport } from './cgroup-host.ts';
+import { kernelOwner, sandboxCgroupName } from './cgroup-owner.ts';
 import { type HostUser, resolveHostUser } from './host-user.ts';
 import { sealStdio } from './inherited-fds.ts';
 import { checkPrlimit } from './rlimits.ts';
@@ -32,6 +34,8 @@ export interface SandboxRuntimeOptions {
   cgroups?: boolean;
   /** Path of slirp4netns, which gives `net: true` sandboxes their network. Default `/usr/bin/slirp4netns`. */
   slirpPath?: string;
+  /** Told what the start-up sweep did with guests orphaned by a kernel that died. */
+  logger?: Logger;
 }
 
 /** Whether `net: true` can be honoured here. */
@@ -54,6 +58,8 @@ export interface SandboxStatus {
   cgroup?: string;
   /** Why cgroups are not used (rlimit mode). */
   cgroupReason?: string;
+  /** What the start-up sweep did with the cgroups of kernels that died (cgroup modes). */
+  swept?: SweepReport;
   hostUser?: HostUser;
   /** Present when the backend is available. */
   network?: SandboxNetworkStatus;
@@ -70,6 +76,7 @@ export class SandboxRuntime {
   readonly #user: HostUser | undefined;
   readonly #useCgroups: boolean;
   readonly #slirpPath: string;
+  readonly #logger: Logger | undefined;
   #ready: Promise<Ready> | undefined;
 
   constructor(options: SandboxRuntimeOptions = {}) {
@@ -77,6 +84,7 @@ export class SandboxRuntime {
     this.#user = resolveHostUser(options.hostUser);
     this.#useCgroups = options.cgroups ?? true;
     this.#slirpPath = options.slirpPath ?? '/usr/bin/slirp4netns';
+    this.#logger = options.logger;
   }
 
   /** The host user sandboxes run as (undefined: the kernel's own); workspaces must be writable by it. */
@@ -88,8 +96,10 @@ export class SandboxRuntime {
     try {
       const { bwrap, cgroups, slirp } = await this.#detect();
       const status: SandboxStatus = { available: true, bwrap: bwrap.path, version: bwrap.version, mode: cgroups.host?.mode ?? 'rlimit' };
-      if (cgroups.host) status.cgroup = cgroups.host.location;
-      else status.cgroupReason = cgroups.reason;
+      if (cgroups.host) {
+        status.cgroup = cgroups.host.location;
+        status.swept = { orphans: cgroups.swept.orphans, failed: [...cgroups.swept.failed] };
+      } else status.cgroupReason = cgroups.reason;
       if (this.#user) status.hostUser = this.#user;
       status.network = slirp.info
         ? { available: true, slirp4netns: slirp.info.path, version: slirp.info.version }
@@ -110,7 +120,8 @@ export class SandboxRuntime {
     let cgroup: SandboxCgroup | undefined;
     if (cgroups.host) {
       try {
-        cgroup = await cgroups.host.create(`${SANDBOX_PREFIX}${id}`, resolved.limits);
+        // Named for this kernel process, so the next kernel start can tell whether its guests are orphans.
+        cgroup = await cgroups.host.create(sandboxCgroupName(await kernelOwner(), id), resolved.limits);
       } catch (cause) {
         throw new KernelError('internal_error', 'could not create the sandbox cgroup', { sandbox: id }, { cause });
       }
@@ -174,6 +185,7 @@ export class SandboxRuntime {
       const bwrap = await detectBwrap(this.#bwrapPath, this.#user);
       await checkPrlimit();
       const cgroups: CgroupDetection = this.#useCgroups ? await detectCgroups() : { host: undefined, reason: 'disabled by configuration' };
+      if (cgroups.host) this.#logSweep(cgroups.swept, cgroups.host.location);
       const slirp = await detectSlirp(this.#slirpPath, this.#user).then(
         (info) => ({ info }),
         (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
@@ -181,5 +193,14 @@ export class SandboxRuntime {
       return { bwrap, cgroups, slirp };
     })();
     return this.#ready;
+  }
+
+  #logSweep(swept: SweepReport, location: string): void {
+    if (swept.orphans > 0) {
+      this.#logger?.warn({ orphans: swept.orphans, cgroup: location }, 'killed sandbox guests left running by a kernel process that died');
+    }
+    if (swept.failed.length > 0) {
+      this.#logger?.error({ cgroups: swept.failed, cgroup: location }, 'could not remove sandbox cgroups of a kernel process that died; their guests may still run');
+    }
   }
 }

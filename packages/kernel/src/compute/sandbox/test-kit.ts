@@ -34,6 +34,17 @@ export async function skipUnlessSandboxNet(): Promise<string | false> {
   return network?.reason ?? 'sandbox network unavailable';
 }
 
+/**
+ * Like skipUnlessBwrap, for suites that need per-sandbox cgroups. Never throws for cgroups alone: like the
+ * cgroup-only limit tests, they skip where the host gives no writable cgroup (the rlimit mode).
+ */
+export async function skipUnlessCgroups(): Promise<string | false> {
+  const bwrap = await skipUnlessBwrap();
+  if (bwrap) return bwrap;
+  const status = await runtime.status();
+  return status.mode === 'rlimit' ? `rlimit mode: ${status.cgroupReason ?? 'no writable cgroup'}` : false;
+}
+
 export interface Workspace {
   dir: string;
   [Symbol.asyncDispose](): Promise<void>;
