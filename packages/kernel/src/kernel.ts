@@ -102,6 +102,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
     bus,
     vfs,
     config: config.compute,
+    logger,
     onSpawn: ({ principal, vmId, backend, program }) =>
       auditWriter.record({ principal, kind: 'spawn', action: 'vm.spawn', decision: 'allow', data: { vmId, backend, program } }),
   });

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '../../bus/bus.ts';
 import { KernelError } from '../../contracts/errors.ts';
+import type { Logger } from '../../observability/logger.ts';
 import type { Principal } from '../../security/principal.ts';
 import type { VfsService } from '../../vfs/index.ts';
 import { SandboxRuntime } from '../sandbox/index.ts';
@@ -34,6 +35,8 @@ export interface ComputeServiceOptions {
   sandbox?: SandboxRuntime;
   /** Told about every vm that started (for the audit log: DESIGN §5 audits spawns). */
   onSpawn?: (event: SpawnAudit) => void;
+  /** Where the sandbox runtime reports what it found at start (orphaned guests it killed). */
+  logger?: Logger;
 }
 
 export interface SpawnAudit {
@@ -74,7 +77,14 @@ export class ComputeService {
     this.#wasi = { runtime: wasi, vfs: options.vfs, maxModuleBytes: config.wasi.max_module_bytes };
     const { sandbox: sbx } = config;
     const hostUser = sbx.host_uid === undefined ? undefined : { uid: sbx.host_uid, gid: sbx.host_gid ?? sbx.host_uid };
-    const sandbox = options.sandbox ?? new SandboxRuntime({ bwrapPath: sbx.bwrap_path, cgroups: sbx.cgroups, ...(hostUser === undefined ? {} : { hostUser }) });
+    const sandbox =
+      options.sandbox ??
+      new SandboxRuntime({
+        bwrapPath: sbx.bwrap_path,
+        cgroups: sbx.cgroups,
+        ...(hostUser === undefined ? {} : { hostUser }),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+      });
     this.#sandbox = {
       runtime: sandbox,
       vfs: options.vfs,
