@@ -62,6 +62,8 @@ test('an approval is announced with the commands that decide it; approving lets 
   const ran = await runAnd(daemon, ['ship it', '-m', manifest], /aether approve (\S+)/, async ([, id]) => {
     const pending = await as(daemon, ['approvals', '--json']);
     assert.deepEqual((JSON.parse(pending.stdout) as { approvals: Array<{ id: string }> }).approvals.map((a) => a.id), [id]);
+    const listed = await as(daemon, ['approvals']);
+    assert.match(listed.stdout, /RULE[\s\S]*note\s+note\s+pending/, 'the table names the rule that asked');
     const approved = await as(daemon, ['approve', id as string, '--note', 'go ahead']);
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stdout, new RegExp(`approved ${id} \\(note for a_\\w+\\)`));

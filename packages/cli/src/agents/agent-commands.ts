@@ -152,6 +152,7 @@ interface ApprovalRow {
   kind: string;
   agentId: string;
   tool: string;
+  rule?: string;
   summary: string;
   createdAt: string;
   status: string;
@@ -159,8 +160,8 @@ interface ApprovalRow {
 
 export async function approvalsList(ctx: CliContext, all: boolean, status: string | undefined): Promise<void> {
   const approvals = await allPages<ApprovalRow>(ctx, 'approval.list', 'approvals', { all, ...(status === undefined ? {} : { status }) });
-  const rows = approvals.map((a) => [a.id, a.agentId, a.kind === 'question' ? 'question' : a.tool, a.status, a.createdAt, clip(a.summary, 80)]);
-  ctx.print({ approvals }, rows.length === 0 ? `no ${status ?? 'pending'} approvals` : table(['ID', 'AGENT', 'TOOL', 'STATUS', 'CREATED', 'SUMMARY'], rows));
+  const rows = approvals.map((a) => [a.id, a.agentId, a.kind === 'question' ? 'question' : a.tool, a.rule ?? '', a.status, a.createdAt, clip(a.summary, 80)]);
+  ctx.print({ approvals }, rows.length === 0 ? `no ${status ?? 'pending'} approvals` : table(['ID', 'AGENT', 'TOOL', 'RULE', 'STATUS', 'CREATED', 'SUMMARY'], rows));
 }
 
 export async function agentStop(ctx: CliContext, id: string, note: string | undefined): Promise<void> {
