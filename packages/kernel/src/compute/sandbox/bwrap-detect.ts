@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { KernelError } from '../../contracts/errors.ts';
 import type { HostUser } from './host-user.ts';
+import { oncePer } from './host-probe.ts';
 import { systemMounts } from './system-mounts.ts';
 
 export interface BwrapInfo {
@@ -15,7 +16,6 @@ export interface BwrapInfo {
   version: string;
 }
 
-const cache = new Map<string, Promise<BwrapInfo>>();
 
 function run(file: string, args: readonly string[], user: HostUser | undefined): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -58,12 +58,4 @@ async function probe(path: string, user: HostUser | undefined): Promise<BwrapInf
 }
 
 /** Resolves once per path (success and failure are both cached); rejects with `unsupported_backend`. */
-export function detectBwrap(path: string, user: HostUser | undefined): Promise<BwrapInfo> {
-  const key = `${path}\u0000${user?.uid ?? ''}`;
-  let found = cache.get(key);
-  if (!found) {
-    found = probe(path, user);
-    cache.set(key, found);
-  }
-  return found;
-}
+export const detectBwrap: (path: string, user: HostUser | undefined) => Promise<BwrapInfo> = oncePer(probe);

@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { KernelError } from '../../contracts/errors.ts';
 import type { HostUser } from './host-user.ts';
+import { oncePer } from './host-probe.ts';
 
 export interface SlirpInfo {
   path: string;
@@ -19,7 +20,6 @@ export interface SlirpInfo {
 const REQUIRED_OPTIONS = ['--configure', '--mtu', '--disable-host-loopback', '--ready-fd', '--exit-fd', '--enable-sandbox', '--enable-seccomp'];
 const TUN = '/dev/net/tun';
 
-const cache = new Map<string, Promise<SlirpInfo>>();
 
 function run(file: string, args: readonly string[], user: HostUser | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -65,12 +65,4 @@ async function probe(path: string, user: HostUser | undefined): Promise<SlirpInf
 }
 
 /** Resolves once per path and user (success and failure are both cached); rejects with `unsupported_backend`. */
-export function detectSlirp(path: string, user: HostUser | undefined): Promise<SlirpInfo> {
-  const key = `${path}\u0000${user?.uid ?? ''}`;
-  let found = cache.get(key);
-  if (!found) {
-    found = probe(path, user);
-    cache.set(key, found);
-  }
-  return found;
-}
+export const detectSlirp: (path: string, user: HostUser | undefined) => Promise<SlirpInfo> = oncePer(probe);
