@@ -2,7 +2,7 @@
  * The SDK's one error type. `code` is a wire code (DESIGN §4) when the daemon answered with an error, or
  * one of the SDK's own local codes when the failure happened on this side; the two sets are kept apart.
  */
-import { WIRE_ERROR_CODES } from './contracts.generated.ts';
+import { WIRE_ERROR_CODES } from './wire-errors.generated.ts';
 
 export { WIRE_ERROR_CODES };
 export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];
