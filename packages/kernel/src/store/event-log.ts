@@ -126,21 +126,11 @@ export class SqlEventLog implements EventLog {
       return [];
     }
     const time = new Date().toISOString();
-    if (this.#db.dialect === 'postgres') return this.#appendOnPostgres(stream, events, encoded, time, expectedSeq);
-    return this.#db.transaction(async (tx) => {
-      const [head] = await tx.query<{ last_seq: number }>(EVENT_SQL.bumpHead, [stream, encoded.length, time]);
-      const first = Number(head?.last_seq) - encoded.length + 1;
-      if (expectedSeq !== undefined && first - 1 !== expectedSeq) {
-        throw new KernelError('conflict', `stream ${stream} is at seq ${first - 1}, not ${expectedSeq}`, { stream, expectedSeq, actualSeq: first - 1 });
-      }
-      for (let start = 0; start < encoded.length; start += INSERT_CHUNK) {
-        const chunk = encoded.slice(start, start + INSERT_CHUNK);
-        const params: SqlValue[] = [];
-        chunk.forEach((data, i) => params.push(stream, first + start + i, (events[start + i] as NewEvent).type, time, data));
-        await tx.run(EVENT_SQL.insert(chunk.length), params);
-      }
-      return events.map((event, i) => ({ stream, seq: first + i, type: event.type, time, data: JSON.parse(encoded[i] as string) as Record<string, unknown> }));
-    });
+    const first =
+      this.#db.dialect === 'postgres'
+        ? await this.#appendOnPostgres(stream, events, encoded, time, expectedSeq)
+        : await this.#appendInTransaction(stream, events, encoded, time, expectedSeq);
+    return events.map((event, i) => ({ stream, seq: first + i, type: event.type, time, data: JSON.parse(encoded[i] as string) as Record<string, unknown> }));
   }
 
   async read(stream: string, options: { afterSeq?: number; limit?: number } = {}): Promise<StoredEvent[]> {
@@ -177,16 +167,34 @@ export class SqlEventLog implements EventLog {
     return rows.map((row) => ({ stream: row.stream, lastSeq: Number(row.last_seq), updatedAt: row.updated_at }));
   }
 
-  async #appendOnPostgres(stream: string, events: readonly NewEvent[], encoded: readonly string[], time: string, expectedSeq: number | undefined): Promise<StoredEvent[]> {
+  /** BEGIN, bump the head, insert in chunks, COMMIT; answers the first new seq. */
+  #appendInTransaction(stream: string, events: readonly NewEvent[], encoded: readonly string[], time: string, expectedSeq: number | undefined): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      const [head] = await tx.query<{ last_seq: number }>(EVENT_SQL.bumpHead, [stream, encoded.length, time]);
+      const first = Number(head?.last_seq) - encoded.length + 1;
+      if (expectedSeq !== undefined && first - 1 !== expectedSeq) {
+        throw new KernelError('conflict', `stream ${stream} is at seq ${first - 1}, not ${expectedSeq}`, { stream, expectedSeq, actualSeq: first - 1 });
+      }
+      for (let start = 0; start < encoded.length; start += INSERT_CHUNK) {
+        const chunk = encoded.slice(start, start + INSERT_CHUNK);
+        const params: SqlValue[] = [];
+        chunk.forEach((data, i) => params.push(stream, first + start + i, (events[start + i] as NewEvent).type, time, data));
+        await tx.run(EVENT_SQL.insert(chunk.length), params);
+      }
+      return first;
+    });
+  }
+
+  /** One statement (postgres-append.ts); answers the first new seq. */
+  async #appendOnPostgres(stream: string, events: readonly NewEvent[], encoded: readonly string[], time: string, expectedSeq: number | undefined): Promise<number> {
     const { sql, params } = postgresAppend(stream, events.map((event) => event.type), encoded, time, expectedSeq);
-    const seqs = (await this.#db.query<{ seq: number }>(sql, params)).map((row) => Number(row.seq)).sort((a, b) => a - b);
-    const first = seqs[0];
-    if (first === undefined) {
+    const rows = await this.#db.query<{ seq: number }>(sql, params);
+    if (rows.length === 0) {
       // No rows: the head was not where expectedSeq said, and nothing was written.
       await this.#expect(stream, expectedSeq ?? 0);
       throw new KernelError('conflict', `stream ${stream} moved while appending`, { stream, expectedSeq });
     }
-    return events.map((event, i) => ({ stream, seq: first + i, type: event.type, time, data: JSON.parse(encoded[i] as string) as Record<string, unknown> }));
+    return Math.min(...rows.map((row) => Number(row.seq)));
   }
 
   async #expect(stream: string, expectedSeq: number): Promise<void> {
