@@ -5,7 +5,9 @@
  * needs overlaps a listed pattern: a rule on `/home/alice/secret/**` also stops a search over all of
  * `/home/alice`, because that search can read the secret.
  */
+import { KernelError } from '../contracts/errors.ts';
 import { compileCapability, compiledOverlap, type CompiledCapability } from '../security/capability.ts';
+import { compileCached } from '../security/parse-cache.ts';
 
 const TOOL_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -22,13 +24,11 @@ export class ApprovalPolicy {
   /** The rule that asks for approval (a tool name or a pattern), or undefined when none does. */
   rule(tool: string, capability: string | null): string | undefined {
     if (this.#tools.has(tool)) return tool;
-    let needed: CompiledCapability[];
-    try {
-      needed = [`tool.use:${tool}`, ...(capability === null ? [] : [capability])].map((text) => compileCapability(text));
-    } catch {
-      // Fail closed: what cannot be read cannot be shown to fall outside every rule.
-      return this.#patterns[0]?.text;
-    }
-    return this.#patterns.find((pattern) => needed.some((wanted) => compiledOverlap(pattern, wanted)))?.text;
+    // Parsed through the memo the capability check just filled for the same strings.
+    const needed = [`tool.use:${tool}`, ...(capability === null ? [] : [capability])].map(compileCached);
+    const parsed = needed.filter((wanted): wanted is CompiledCapability => !(wanted instanceof KernelError));
+    // Fail closed: what cannot be read cannot be shown to fall outside every rule.
+    if (parsed.length !== needed.length) return this.#patterns[0]?.text;
+    return this.#patterns.find((pattern) => parsed.some((wanted) => compiledOverlap(pattern, wanted)))?.text;
   }
 }
