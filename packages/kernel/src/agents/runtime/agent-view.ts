@@ -7,6 +7,7 @@ import { ERROR_CODES } from '../../contracts/errors.ts';
 import type { AgentProcess } from '../process/agent-process.ts';
 import type { AgentRow } from '../process/agent-repository.ts';
 import { AGENT_STATUSES, type AgentStatus, type EndReason, WAIT_REASONS, type WaitReason } from '../state/agent-status.ts';
+import { modelOf } from '../state/status-of.ts';
 
 export const EndReasonView = z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
 
@@ -36,7 +37,7 @@ export type AgentView = z.infer<typeof AgentView>;
 export function liveView(process: AgentProcess, row?: AgentRow): AgentView {
   const { info } = process.state;
   const status = process.status;
-  const model = process.state.model ?? info.manifest.model;
+  const model = modelOf(process.state);
   return {
     id: process.id,
     name: info.name,

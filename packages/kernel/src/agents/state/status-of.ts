@@ -42,8 +42,13 @@ export interface AgentSummary {
   reason?: EndReason;
 }
 
+/** The model the agent uses: the one that answered last, else the manifest's (unset: the gateway's default). */
+export function modelOf(state: AgentState): string | undefined {
+  return state.model ?? state.info.manifest.model;
+}
+
 export function summaryOf(state: AgentState): AgentSummary {
-  const model = state.model ?? state.info.manifest.model;
+  const model = modelOf(state);
   const reason = state.ended?.reason;
   return { ...(model === undefined ? {} : { model }), runs: state.runs, usage: { ...state.usage }, ...(reason === undefined ? {} : { reason }) };
 }
